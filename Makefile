@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both install everything first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps lint typecheck unit vignettes bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install everything and assess the demo cases on embedded defaults (DuckDB in memory)
+run: install
+	$(BIN)/oligoboard demo
+
+## test: install everything, then lint, type-check, unit tests and the public vignettes
+test: install lint typecheck unit vignettes
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy src
+
+unit: install
+	$(BIN)/pytest
+
+vignettes: install
+	@if [ -d ../shared/vignettes ]; then \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/vignettes/check.py ../shared/vignettes --cmd "oligoboard assess --json"; \
+	else echo "vignettes: ../shared/vignettes not present, skipped (tests/vignettes covers them when present)"; fi
+
+bench: install
+	$(BIN)/python benchmarks/single_case.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

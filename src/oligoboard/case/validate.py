@@ -1,0 +1,149 @@
+"""Turn a parsed document into a `Case`, reporting every problem at once with its field path.
+
+Two passes: pydantic checks shape and types, then `cross_field_problems` checks facts that only make
+sense together (dates after the assessment date, a therapy ending before it starts, an RT course aimed
+at a lesion that does not exist). Both passes run so a user fixes everything in one round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from oligoboard.case.models import Case
+from oligoboard.errors import CaseValidationError, Problem
+
+_BARE_N2_HINT = "'N2' is the 8th-edition category; TNM 9th edition splits it into N2a and N2b"
+
+
+def format_path(loc: Iterable[int | str]) -> str:
+    """`('lesions', 2, 'organ')` → `lesions[2].organ`, the notation users see in the schema document."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + ("schema" if part == "schema_" else str(part))
+    return out
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problem_from_pydantic(err: ErrorDetails) -> Problem:
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "lax-")))]
+    path = format_path(loc)
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        if path.endswith("tumour.n") and value == "N2":
+            return Problem(path, _BARE_N2_HINT, expected=expected, found="'N2'")
+        return Problem(path, f"{_short(value)} is not one of {expected}", expected=expected, found=_short(value))
+    if kind == "extra_forbidden":
+        return Problem(path, "unknown field (check the spelling against case-schema.md)", found=_short(value))
+    if kind == "missing":
+        return Problem(path, "required field is missing")
+    message = err["msg"]
+    return Problem(path, f"{message}, got {_short(value)}", found=_short(value))
+
+
+def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
+    if case.patient:
+        yield "patient.birth_date", case.patient.birth_date
+    if case.tumour:
+        yield "tumour.diagnosis_date", case.tumour.diagnosis_date
+    yield "metastatic_diagnosis_date", case.metastatic_diagnosis_date
+    for i, lesion in enumerate(case.lesions or []):
+        yield f"lesions[{i}].detected_date", lesion.detected_date
+    for i, therapy in enumerate(case.systemic_therapy or []):
+        yield f"systemic_therapy[{i}].start_date", therapy.start_date
+        yield f"systemic_therapy[{i}].end_date", therapy.end_date
+    if case.staging:
+        yield "staging.fdg_pet_ct_date", case.staging.fdg_pet_ct_date
+        yield "staging.brain_mri_date", case.staging.brain_mri_date
+
+
+def cross_field_problems(case: Case) -> list[Problem]:
+    """Facts that are each valid alone but impossible together."""
+    problems: list[Problem] = []
+    today = case.assessment_date.isoformat()
+    for path, value in _dates(case):
+        if value is not None and value > case.assessment_date:
+            problems.append(
+                Problem(path, f"{value.isoformat()} is after assessment_date {today}", expected=f"<= {today}")
+            )
+    for i, therapy in enumerate(case.systemic_therapy or []):
+        if therapy.start_date and therapy.end_date and therapy.end_date < therapy.start_date:
+            problems.append(
+                Problem(
+                    f"systemic_therapy[{i}].end_date",
+                    f"{therapy.end_date.isoformat()} is before start_date {therapy.start_date.isoformat()}",
+                )
+            )
+    tumour_dx = case.tumour.diagnosis_date if case.tumour else None
+    if tumour_dx and case.metastatic_diagnosis_date and case.metastatic_diagnosis_date < tumour_dx:
+        problems.append(
+            Problem(
+                "metastatic_diagnosis_date",
+                f"{case.metastatic_diagnosis_date.isoformat()} is before tumour.diagnosis_date "
+                f"{tumour_dx.isoformat()}",
+            )
+        )
+    lesion_ids = [lesion.id for lesion in case.lesions or []]
+    for lesion_id, count in Counter(lesion_ids).items():
+        if count > 1:
+            where = [i for i, x in enumerate(lesion_ids) if x == lesion_id]
+            problems.append(Problem(f"lesions[{where[1]}].id", f"duplicate lesion id {lesion_id!r}"))
+    for i, lesion in enumerate(case.lesions or []):
+        if lesion.lung_relation is not None and lesion.organ not in (None, "lung"):
+            problems.append(
+                Problem(f"lesions[{i}].lung_relation", f"only meaningful for organ 'lung', not {lesion.organ!r}")
+            )
+    course_ids = [course.id for course in case.radiotherapy_courses or []]
+    for course_id, count in Counter(course_ids).items():
+        if count > 1:
+            where = [i for i, x in enumerate(course_ids) if x == course_id]
+            problems.append(Problem(f"radiotherapy_courses[{where[1]}].id", f"duplicate course id {course_id!r}"))
+    known_targets = {"primary", *lesion_ids}
+    for i, course in enumerate(case.radiotherapy_courses or []):
+        if course.target is not None and course.target not in known_targets:
+            problems.append(
+                Problem(
+                    f"radiotherapy_courses[{i}].target",
+                    f"{course.target!r} is neither 'primary' nor a lesion id",
+                    expected="'primary' or one of " + ", ".join(repr(x) for x in lesion_ids),
+                )
+            )
+    return problems
+
+
+def _jsonable(data: Any) -> Any:
+    """YAML gives `date` objects; strict validation reads ISO strings, so normalise through JSON."""
+    return json.loads(json.dumps(data, default=lambda o: o.isoformat() if isinstance(o, date) else str(o)))
+
+
+def parse_case(data: object, *, source: str = "case") -> Case:
+    """Validate one parsed document (a mapping) and return the `Case`, or raise with every problem."""
+    if not isinstance(data, Mapping):
+        raise CaseValidationError(
+            f"{source}: a case must be a JSON/YAML object", [Problem("", "not an object", found=type(data).__name__)]
+        )
+    try:
+        case = Case.model_validate_json(json.dumps(_jsonable(data)))
+    except ValidationError as exc:
+        problems = [_problem_from_pydantic(e) for e in exc.errors()]
+        raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems) from None
+    problems = cross_field_problems(case)
+    if problems:
+        raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems)
+    return case

@@ -1,0 +1,201 @@
+"""Flatten cases into the five normalized tables that `features.sql` reads.
+
+One row per thing (patient, lesion, therapy line, RT course, attested answer). Python only reshapes here;
+every derived fact is computed in SQL so that one definition serves DuckDB and Spark alike.
+`lesions_known` and friends record whether a list was given at all: an empty list is "known: none",
+an omitted list is unknown, and SQL cannot tell the two apart from the child table alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from oligoboard.case.models import DRIVER_NAMES, Case
+
+Row = tuple[Any, ...]
+
+PATIENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("assessment_date", "DATE"),
+    ("age_years", "INTEGER"),
+    ("birth_date", "DATE"),
+    ("sex", "VARCHAR"),
+    ("ecog", "INTEGER"),
+    ("histology", "VARCHAR"),
+    ("histology_confirmed", "BOOLEAN"),
+    ("diagnosis_date", "DATE"),
+    ("t_category", "VARCHAR"),
+    ("n_category", "VARCHAR"),
+    *((f"driver_{name}", "VARCHAR") for name in DRIVER_NAMES),
+    ("pdl1_tps", "DOUBLE"),
+    ("primary_status", "VARCHAR"),
+    ("primary_radically_treatable", "BOOLEAN"),
+    ("metastatic_diagnosis_date", "DATE"),
+    ("polymetastatic_before", "BOOLEAN"),
+    ("omd_before", "BOOLEAN"),
+    ("prior_thoracic_rt", "BOOLEAN"),
+    ("fdg_pet_ct_date", "DATE"),
+    ("brain_mri_date", "DATE"),
+    ("mediastinal_staging", "VARCHAR"),
+    ("lesions_known", "BOOLEAN"),
+    ("systemic_known", "BOOLEAN"),
+    ("rt_known", "BOOLEAN"),
+)
+
+LESION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("lesion_id", "VARCHAR"),
+    ("organ", "VARCHAR"),
+    ("laterality", "VARCHAR"),
+    ("lung_relation", "VARCHAR"),
+    ("pattern", "VARCHAR"),
+    ("detected_date", "DATE"),
+    ("status", "VARCHAR"),
+    ("size_mm", "DOUBLE"),
+    ("amenable_to_lat", "BOOLEAN"),
+    ("treated", "BOOLEAN"),
+)
+
+THERAPY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("line", "INTEGER"),
+    ("regimen", "VARCHAR"),
+    ("category", "VARCHAR"),
+    ("start_date", "DATE"),
+    ("end_date", "DATE"),
+    ("cycles", "INTEGER"),
+    ("best_response", "VARCHAR"),
+)
+
+RT_COURSE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("course_id", "VARCHAR"),
+    ("target", "VARCHAR"),
+    ("technique", "VARCHAR"),
+    ("total_dose_gy", "DOUBLE"),
+    ("fractions", "INTEGER"),
+    ("spinal_cord_dmax_gy", "DOUBLE"),
+    ("brachial_plexus_dmax_gy", "DOUBLE"),
+    ("mean_lung_dose_gy", "DOUBLE"),
+    ("esophagus_dmax_gy", "DOUBLE"),
+)
+
+ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("rule_id", "VARCHAR"),
+    ("value", "BOOLEAN"),
+)
+
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "patients": PATIENT_COLUMNS,
+    "lesions": LESION_COLUMNS,
+    "therapies": THERAPY_COLUMNS,
+    "rt_courses": RT_COURSE_COLUMNS,
+    "answers": ANSWER_COLUMNS,
+}
+
+
+@dataclass
+class CaseTables:
+    """Rows for each normalized table, in `TABLES` column order."""
+
+    patients: list[Row] = field(default_factory=list)
+    lesions: list[Row] = field(default_factory=list)
+    therapies: list[Row] = field(default_factory=list)
+    rt_courses: list[Row] = field(default_factory=list)
+    answers: list[Row] = field(default_factory=list)
+
+    def rows(self, table: str) -> list[Row]:
+        rows: list[Row] = getattr(self, table)
+        return rows
+
+
+def _patient_row(case: Case) -> Row:
+    p, t, pr, h, s = case.patient, case.tumour, case.primary, case.history, case.staging
+    d = t.drivers if t else None
+    drivers: list[str | None] = [getattr(d, name) if d else None for name in DRIVER_NAMES]
+    birth: date | None = p.birth_date if p else None
+    return (
+        case.id,
+        case.assessment_date,
+        p.age_years if p else None,
+        birth,
+        p.sex if p else None,
+        p.ecog if p else None,
+        t.histology if t else None,
+        t.histology_confirmed if t else None,
+        t.diagnosis_date if t else None,
+        t.t if t else None,
+        t.n if t else None,
+        *drivers,
+        t.pdl1_tps if t else None,
+        pr.status if pr else None,
+        pr.radically_treatable if pr else None,
+        case.metastatic_diagnosis_date,
+        h.polymetastatic_before if h else None,
+        h.omd_before if h else None,
+        h.prior_thoracic_rt if h else None,
+        s.fdg_pet_ct_date if s else None,
+        s.brain_mri_date if s else None,
+        s.mediastinal_staging if s else None,
+        case.lesions is not None,
+        case.systemic_therapy is not None,
+        case.radiotherapy_courses is not None,
+    )
+
+
+def to_tables(cases: Iterable[Case]) -> CaseTables:
+    out = CaseTables()
+    for case in cases:
+        out.patients.append(_patient_row(case))
+        for lesion in case.lesions or []:
+            out.lesions.append(
+                (
+                    case.id,
+                    lesion.id,
+                    lesion.organ,
+                    lesion.laterality,
+                    lesion.lung_relation,
+                    lesion.pattern,
+                    lesion.detected_date,
+                    lesion.status,
+                    lesion.size_mm,
+                    lesion.amenable_to_lat,
+                    lesion.treated,
+                )
+            )
+        for therapy in case.systemic_therapy or []:
+            out.therapies.append(
+                (
+                    case.id,
+                    therapy.line,
+                    therapy.regimen,
+                    therapy.category,
+                    therapy.start_date,
+                    therapy.end_date,
+                    therapy.cycles,
+                    therapy.best_response,
+                )
+            )
+        for course in case.radiotherapy_courses or []:
+            oar = course.oar
+            out.rt_courses.append(
+                (
+                    case.id,
+                    course.id,
+                    course.target,
+                    course.technique,
+                    course.total_dose_gy,
+                    course.fractions,
+                    oar.spinal_cord_dmax_gy if oar else None,
+                    oar.brachial_plexus_dmax_gy if oar else None,
+                    oar.mean_lung_dose_gy if oar else None,
+                    oar.esophagus_dmax_gy if oar else None,
+                )
+            )
+        for rule_id, value in (case.answers or {}).items():
+            out.answers.append((case.id, rule_id, value))
+    return out

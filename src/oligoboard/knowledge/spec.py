@@ -1,0 +1,111 @@
+"""The shape of a knowledge file (docs/knowledge-format.md), as strict pydantic models.
+
+A knowledge file that does not fit is refused at load: a rule with no `source` must never reach a patient.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Source = str
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+class DefinitionSpec(_Spec):
+    """A named expression; later expressions may use its name (it is expanded as a macro)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    expr: str
+    description: str = ""
+    source: Source
+    verified: bool = True
+    note: str | None = None
+
+    _source_not_blank = field_validator("source")(_non_blank)
+
+
+class DecisionRuleSpec(_Spec):
+    when: str
+    then: str | None
+    source: Source
+    note: str | None = None
+    verified: bool = True
+
+    _source_not_blank = field_validator("source")(_non_blank)
+
+
+class DecisionListSpec(_Spec):
+    """Ordered first-match rules with the NULL short-circuit: an unknown `when` makes the result unknown."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str = ""
+    source: Source
+    verified: bool = True
+    rules: list[DecisionRuleSpec] = Field(min_length=1)
+    otherwise: str | None = None
+    note: str | None = None
+
+    _source_not_blank = field_validator("source")(_non_blank)
+
+
+class CriterionSpec(_Spec):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    kind: Literal["inclusion", "exclusion"]
+    text: str
+    sql: str | None = None
+    attested: bool = False
+    source: Source
+    recoverable: bool | None = None
+    verified: bool = True
+    counts: str | None = None
+    note: str | None = None
+    info: dict[str, Any] = Field(default_factory=dict)
+
+    _source_not_blank = field_validator("source")(_non_blank)
+
+
+class RuleSetSpec(_Spec):
+    """A trial's eligibility criteria or a recommendation's conditions."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    kind: Literal["trial", "recommendation"]
+    title: str = ""
+    source: Source
+    grade: str | None = None
+    verified: bool = True
+    info: dict[str, Any] = Field(default_factory=dict)
+    criteria: list[CriterionSpec] = Field(min_length=1)
+
+    _source_not_blank = field_validator("source")(_non_blank)
+
+
+class KnowledgeFileSpec(_Spec):
+    id: str
+    title: str = ""
+    source: Source
+    verified: bool = True
+    version: str | None = None
+    date: str | None = None
+    info: dict[str, Any] = Field(default_factory=dict)
+    definitions: list[DefinitionSpec] = Field(default_factory=list)
+    decision_lists: list[DecisionListSpec] = Field(default_factory=list)
+    rule_sets: list[RuleSetSpec] = Field(default_factory=list)
+
+    _source_not_blank = field_validator("source")(_non_blank)
+
+
+class ManifestSpec(_Spec):
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    classification: list[str] = Field(min_length=1)
+    description: str = ""
