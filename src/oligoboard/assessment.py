@@ -67,7 +67,13 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         "missing": _unique(missing),
         "counts": {
             key: result.features.get(key)
-            for key in ("n_metastases", "n_intracranial", "n_extracranial", "n_organs", "n_extrathoracic_organs")
+            for key in (
+                "n_metastases",
+                "n_intracranial",
+                "n_extracranial",
+                "n_organs",
+                "n_extrathoracic_organs",
+            )
         },
         "months_primary_to_metastatic": _round(result.features.get("months_primary_to_metastatic")),
         "explain": explain,
@@ -138,11 +144,13 @@ def assess(case: Case, engine: Engine) -> dict[str, Any]:
 
 def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
     recommendations = _domain_section(
-        "oligoboard.guidelines.present", "recommendations_section", _generic_section("recommendation", "recommendations")
+        "oligoboard.guidelines.present",
+        "recommendations_section",
+        _generic_section("recommendation", "recommendations"),
     )(result, kb)
-    trials = _domain_section("oligoboard.trials.present", "trials_section", _generic_section("trial", "trials"))(
-        result, kb
-    )
+    trials = _domain_section(
+        "oligoboard.trials.present", "trials_section", _generic_section("trial", "trials")
+    )(result, kb)
     out: dict[str, Any] = {
         "case_id": case.id,
         "knowledge_version": kb.full_version,

@@ -73,9 +73,9 @@ def validate(
         except InputError as exc:
             failures.append(exc)
     if failures:
-        raise InputError(f"{len(failures)} invalid case document(s)", [p for f in failures for p in f.problems]) from (
-            failures[0]
-        )
+        raise InputError(
+            f"{len(failures)} invalid case document(s)", [p for f in failures for p in f.problems]
+        ) from (failures[0])
 
 
 @app.command()
@@ -107,7 +107,9 @@ def demo(
         ds = out["disease_state"]
         applies = [r["id"] for r in out.get("recommendations", []) if r["status"] == "applies"]
         open_trials = [
-            f"{t['id']}:{t['status'][0]}" for t in out.get("trials", []) if t["status"] in ("eligible", "undetermined")
+            f"{t['id']}:{t['status'][0]}"
+            for t in out.get("trials", [])
+            if t["status"] in ("eligible", "undetermined")
         ]
         table.add_row(
             out["case_id"],
@@ -142,25 +144,24 @@ _mount_optional("oligoboard.trials.cli", "trials_app", "trials")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the Typer app and map errors to exit codes (2 input, 1 internal)."""
+    """Entry point: run the Typer app and map errors to exit codes (2 input, 1 internal).
+
+    Typer's standalone mode handles usage errors itself (message + exit 2); everything oligoboard raises
+    is rendered here as one message, never a traceback.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="oligoboard", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except InputError as exc:
-        err_console.print(Text("error: ", style="bold red") + Text(exc.render()), highlight=False, soft_wrap=True)
+        err_console.print(
+            Text("error: ", style="bold red") + Text(exc.render()), highlight=False, soft_wrap=True
+        )
         return 2
     except OligoboardError as exc:
         err_console.print(Text("internal error: ", style="bold red") + Text(exc.render()), soft_wrap=True)
         return 1
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except typer.Abort:
-        return 1
-    except Exception as exc:  # click usage errors and anything unexpected: no traceback to the user
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
+    except Exception as exc:  # anything unexpected: a one-line message, no traceback to the user
         err_console.print(Text("internal error: ", style="bold red") + Text(f"{type(exc).__name__}: {exc}"))
         return 1
     return 0

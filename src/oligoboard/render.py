@@ -58,8 +58,16 @@ def rule_sets_table(title: str, items: list[dict[str, Any]]) -> RenderableType:
     table.add_column("grade")
     table.add_column("deciding / missing")
     for item in items:
-        deciding = [c["id"] for c in item.get("criteria", []) if c.get("status") != "met" and c.get("kind") == "inclusion"]
-        deciding += [c["id"] for c in item.get("criteria", []) if c.get("status") != "not_met" and c.get("kind") == "exclusion"]
+        deciding = [
+            c["id"]
+            for c in item.get("criteria", [])
+            if c.get("status") != "met" and c.get("kind") == "inclusion"
+        ]
+        deciding += [
+            c["id"]
+            for c in item.get("criteria", [])
+            if c.get("status") != "not_met" and c.get("kind") == "exclusion"
+        ]
         detail = ", ".join(item.get("missing") or []) or ", ".join(deciding)
         table.add_row(item["id"], styled(item["status"]), str(item.get("grade") or ""), detail[:120])
     return table

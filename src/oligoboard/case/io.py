@@ -28,7 +28,9 @@ def read_document(path: Path) -> Any:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "unknown position"
-            raise CaseValidationError(f"{path}: not valid YAML", [Problem("", f"syntax error at {where}")]) from None
+            raise CaseValidationError(
+                f"{path}: not valid YAML", [Problem("", f"syntax error at {where}")]
+            ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

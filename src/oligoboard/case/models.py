@@ -144,7 +144,7 @@ class RadiotherapyCourse(_Strict):
 class Case(_Strict):
     """One patient at one assessment date: the unit every assessment, screen and report works on."""
 
-    schema_: Literal["oligoboard/case@1"] = Field(alias="schema", default=SCHEMA_ID)
+    schema_: Literal["oligoboard/case@1"] = Field(alias="schema", default="oligoboard/case@1")
     id: Identifier
     assessment_date: date
     patient: Patient | None = None

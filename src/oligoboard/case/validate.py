@@ -48,7 +48,9 @@ def _problem_from_pydantic(err: ErrorDetails) -> Problem:
         expected = str(ctx.get("expected", ""))
         if path.endswith("tumour.n") and value == "N2":
             return Problem(path, _BARE_N2_HINT, expected=expected, found="'N2'")
-        return Problem(path, f"{_short(value)} is not one of {expected}", expected=expected, found=_short(value))
+        return Problem(
+            path, f"{_short(value)} is not one of {expected}", expected=expected, found=_short(value)
+        )
     if kind == "extra_forbidden":
         return Problem(path, "unknown field (check the spelling against case-schema.md)", found=_short(value))
     if kind == "missing":
@@ -107,13 +109,17 @@ def cross_field_problems(case: Case) -> list[Problem]:
     for i, lesion in enumerate(case.lesions or []):
         if lesion.lung_relation is not None and lesion.organ not in (None, "lung"):
             problems.append(
-                Problem(f"lesions[{i}].lung_relation", f"only meaningful for organ 'lung', not {lesion.organ!r}")
+                Problem(
+                    f"lesions[{i}].lung_relation", f"only meaningful for organ 'lung', not {lesion.organ!r}"
+                )
             )
     course_ids = [course.id for course in case.radiotherapy_courses or []]
     for course_id, count in Counter(course_ids).items():
         if count > 1:
             where = [i for i, x in enumerate(course_ids) if x == course_id]
-            problems.append(Problem(f"radiotherapy_courses[{where[1]}].id", f"duplicate course id {course_id!r}"))
+            problems.append(
+                Problem(f"radiotherapy_courses[{where[1]}].id", f"duplicate course id {course_id!r}")
+            )
     known_targets = {"primary", *lesion_ids}
     for i, course in enumerate(case.radiotherapy_courses or []):
         if course.target is not None and course.target not in known_targets:
@@ -136,7 +142,8 @@ def parse_case(data: object, *, source: str = "case") -> Case:
     """Validate one parsed document (a mapping) and return the `Case`, or raise with every problem."""
     if not isinstance(data, Mapping):
         raise CaseValidationError(
-            f"{source}: a case must be a JSON/YAML object", [Problem("", "not an object", found=type(data).__name__)]
+            f"{source}: a case must be a JSON/YAML object",
+            [Problem("", "not an object", found=type(data).__name__)],
         )
     try:
         case = Case.model_validate_json(json.dumps(_jsonable(data)))

@@ -19,7 +19,7 @@ from oligoboard.errors import KnowledgeError, Problem
 
 DIALECT = "duckdb"
 
-_FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (exp.Select, exp.Subquery, exp.Star, exp.Query)
+_FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (exp.Select, exp.Subquery, exp.Star, exp.Query)
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,17 @@ class CompiledExpr:
     """One expression, expanded down to feature columns (and attested answers)."""
 
     sql: str
-    tree: exp.Expression
+    tree: exp.Expr
     reads: frozenset[str]
+    layered: str = ""  # the same expression with earlier definitions referenced by name (query layers)
 
 
-def parse_expression(text: str, *, where: str) -> exp.Expression:
+def parse_expression(text: str, *, where: str) -> exp.Expr:
     """Parse one SQL expression; a syntax error or a sub-query is a load error naming `where`."""
     if not text or not text.strip():
         raise KnowledgeError(f"{where}: empty expression", [Problem(where, "empty expression")])
     try:
-        tree = sqlglot.parse_one(text, dialect=DIALECT, into=exp.Condition)
+        tree: exp.Expr = sqlglot.parse_one(text, dialect=DIALECT, into=exp.Condition)
     except (ParseError, sqlglot.errors.TokenError) as exc:
         first = str(exc).splitlines()[0]
         raise KnowledgeError(f"{where}: SQL syntax error", [Problem(where, first, found=text)]) from None
@@ -59,7 +60,9 @@ class Namespace:
     def known(self) -> set[str]:
         return set(self.features) | set(self.macros)
 
-    def compile(self, text: str, *, where: str, extra_columns: Mapping[str, str] | None = None) -> CompiledExpr:
+    def compile(
+        self, text: str, *, where: str, extra_columns: Mapping[str, str] | None = None
+    ) -> CompiledExpr:
         """Parse, check every column is known, expand macros; `extra_columns` maps private names to reads."""
         tree = parse_expression(text, where=where)
         extra = dict(extra_columns or {})
@@ -67,7 +70,11 @@ class Namespace:
         for column in tree.find_all(exp.Column):
             if column.table:
                 unknown.append(f"{column.table}.{column.name}")
-            elif column.name not in self.features and column.name not in self.macros and column.name not in extra:
+            elif (
+                column.name not in self.features
+                and column.name not in self.macros
+                and column.name not in extra
+            ):
                 unknown.append(column.name)
         if unknown:
             raise KnowledgeError(
@@ -79,7 +86,7 @@ class Namespace:
             )
         reads: set[str] = set()
 
-        def expand(node: exp.Expression) -> exp.Expression:
+        def expand(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Column) and not node.table:
                 macro = self.macros.get(node.name)
                 if macro is not None:
@@ -92,7 +99,12 @@ class Namespace:
             return node
 
         expanded = tree.copy().transform(expand)
-        return CompiledExpr(sql=expanded.sql(dialect=DIALECT), tree=expanded, reads=frozenset(reads))
+        return CompiledExpr(
+            sql=expanded.sql(dialect=DIALECT),
+            tree=expanded,
+            reads=frozenset(reads),
+            layered=tree.sql(dialect=DIALECT),
+        )
 
     def define(self, name: str, compiled: CompiledExpr, *, where: str) -> None:
         if name in self.features or name in self.macros:
@@ -102,20 +114,23 @@ class Namespace:
         self.macros[name] = compiled
 
 
-def decision_list_sql(conditions: list[CompiledExpr], values: list[str | None], otherwise: str | None) -> str:
+def decision_list_sql(
+    conditions: list[CompiledExpr], values: list[str | None], otherwise: str | None, *, layered: bool = False
+) -> str:
     """First match wins; an unknown condition stops the list with NULL (never a wrong branch)."""
     parts = ["CASE"]
     for cond, value in zip(conditions, values, strict=True):
-        parts.append(f"WHEN ({cond.sql}) IS NULL THEN NULL WHEN {cond.sql} THEN {_literal(value)}")
+        text = cond.layered if layered else cond.sql
+        parts.append(f"WHEN ({text}) IS NULL THEN NULL WHEN {text} THEN {_literal(value)}")
     parts.append(f"ELSE {_literal(otherwise)} END")
     return " ".join(parts)
 
 
 def decision_step_sql(conditions: list[CompiledExpr]) -> str:
-    """Which rule decided (1-based), -k when rule k was unknown, 0 for `otherwise`."""
+    """Which rule decided (1-based), -k when rule k was unknown, 0 for `otherwise` (layered form)."""
     parts = ["CASE"]
     for k, cond in enumerate(conditions, start=1):
-        parts.append(f"WHEN ({cond.sql}) IS NULL THEN {-k} WHEN {cond.sql} THEN {k}")
+        parts.append(f"WHEN ({cond.layered}) IS NULL THEN {-k} WHEN {cond.layered} THEN {k}")
     parts.append("ELSE 0 END")
     return " ".join(parts)
 

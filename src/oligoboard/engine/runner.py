@@ -26,7 +26,9 @@ _PREPARED = "oligoboard_assess"
 class Engine:
     """One DuckDB connection with the knowledge base compiled and prepared."""
 
-    def __init__(self, kb: KnowledgeBase | None = None, *, connection: duckdb.DuckDBPyConnection | None = None):
+    def __init__(
+        self, kb: KnowledgeBase | None = None, *, connection: duckdb.DuckDBPyConnection | None = None
+    ):
         self.kb = kb or default_knowledge()
         self.con = connection or duckdb.connect(":memory:")
         for table, columns in TABLES.items():
@@ -56,7 +58,9 @@ class Engine:
         try:
             return self.con.execute(f"EXECUTE {_PREPARED}").fetchall()
         except duckdb.Error as exc:
-            raise EngineError(f"rules engine failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            raise EngineError(
+                f"rules engine failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+            ) from None
 
     def evaluate(self, cases: Sequence[Case]) -> list[CaseResult]:
         """Evaluate every rule for every case; results in the order of `cases`."""
@@ -88,13 +92,17 @@ class Engine:
             value_col, step_col = layout.decisions[dl.spec.id]
             step = int(row[step_col])
             gap = missing(dl.conditions[-step - 1].reads) if step < 0 else ()
-            result.decisions[dl.spec.id] = DecisionResult(compiled=dl, value=row[value_col], step=step, missing=gap)
+            result.decisions[dl.spec.id] = DecisionResult(
+                compiled=dl, value=row[value_col], step=step, missing=gap
+            )
         for rs in kb.rule_sets:
             crits = []
             for crit in rs.criteria:
                 value = row[layout.criteria[(rs.spec.id, crit.spec.id)]]
                 crits.append(
-                    CriterionResult(compiled=crit, value=value, missing=missing(crit.expr.reads) if value is None else ())
+                    CriterionResult(
+                        compiled=crit, value=value, missing=missing(crit.expr.reads) if value is None else ()
+                    )
                 )
             result.rule_sets[rs.spec.id] = RuleSetResult(
                 compiled=rs, outcome=row[layout.rule_set_status[rs.spec.id]], criteria=tuple(crits)

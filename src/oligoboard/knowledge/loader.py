@@ -61,6 +61,7 @@ class CompiledDecisionList:
     file: str
     conditions: tuple[CompiledExpr, ...]
     value_sql: str
+    layered_sql: str
     step_sql: str
     reads: frozenset[str]
 
@@ -120,8 +121,26 @@ def _read_yaml(path: Path) -> Any:
         raise KnowledgeError(f"{path.name}: YAML syntax error at {where}") from None
 
 
-def _validation_error(path: Path, exc: ValidationError) -> KnowledgeError:
-    problems = [Problem(format_path(e["loc"]), e["msg"]) for e in exc.errors()]
+def _rule_ids(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """The ids of the rules along an error location: `NCT06114108/consent` reads better than indices."""
+    ids: list[str] = []
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(node, dict) and "id" in node:
+            ids.append(str(node["id"]))
+    return "/".join(ids)
+
+
+def _validation_error(path: Path, exc: ValidationError, raw: Any = None) -> KnowledgeError:
+    problems = []
+    for e in exc.errors():
+        rule = _rule_ids(raw, tuple(e["loc"]))
+        where = format_path(e["loc"]) + (f" (rule {rule})" if rule else "")
+        problems.append(Problem(where, e["msg"]))
     return KnowledgeError(f"{path.name}: malformed knowledge file", problems)
 
 
@@ -170,6 +189,9 @@ def _compile_decision_list(spec: DecisionListSpec, ns: Namespace, where: str) ->
         file=where.split(":")[0],
         conditions=conditions,
         value_sql=value_sql,
+        layered_sql=decision_list_sql(
+            list(conditions), [r.then for r in spec.rules], spec.otherwise, layered=True
+        ),
         step_sql=decision_step_sql(list(conditions)),
         reads=reads,
     )
@@ -184,7 +206,9 @@ def _compile_rule_set(
     for crit in spec.criteria:
         cwhere = f"{file_name}: {spec.id}/{crit.id}"
         if crit.id in seen:
-            raise KnowledgeError(f"{cwhere}: duplicate criterion id", [Problem(cwhere, "duplicate criterion id")])
+            raise KnowledgeError(
+                f"{cwhere}: duplicate criterion id", [Problem(cwhere, "duplicate criterion id")]
+            )
         seen.add(crit.id)
         if crit.attested == (crit.sql is not None):
             raise KnowledgeError(
@@ -199,7 +223,9 @@ def _compile_rule_set(
             criteria.append(CompiledCriterion(spec=crit, expr=compiled, answer_key=key))
         else:
             assert crit.sql is not None
-            criteria.append(CompiledCriterion(spec=crit, expr=ns.compile(crit.sql, where=cwhere), answer_key=None))
+            criteria.append(
+                CompiledCriterion(spec=crit, expr=ns.compile(crit.sql, where=cwhere), answer_key=None)
+            )
     if not criteria:
         raise KnowledgeError(f"{where}: no criteria")
     return CompiledRuleSet(spec=spec, file=file_name, file_spec=file_spec, criteria=tuple(criteria))
@@ -213,7 +239,9 @@ def load_knowledge(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CA
     except ValidationError as exc:
         raise _validation_error(manifest_path, exc) from None
     features = load_features(features_path)
-    kb = KnowledgeBase(version=manifest.version, content_hash=content_hash(root, features_path), features=features)
+    kb = KnowledgeBase(
+        version=manifest.version, content_hash=content_hash(root, features_path), features=features
+    )
     ns = Namespace(features)
     rule_set_ids: set[str] = set()
     for path in _knowledge_files(root, manifest):
@@ -225,7 +253,7 @@ def load_knowledge(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CA
         try:
             spec = KnowledgeFileSpec.model_validate(raw)
         except ValidationError as exc:
-            raise _validation_error(path, exc) from None
+            raise _validation_error(path, exc, raw) from None
         if spec.id in kb.files:
             raise KnowledgeError(f"{path.name}: duplicate file id {spec.id!r}")
         kb.files[spec.id] = spec

@@ -1,0 +1,71 @@
+"""Even-odd point-in-polygon tests for many points at once (the scanline crossing count).
+
+A point is inside when a ray from it towards −x crosses the plane's contour edges an odd number of
+times. Counting crossings over *all* contours of a plane gives exclusive-or semantics for free: holes,
+islands in holes and CLOSEDPLANAR_XOR sets (PS3.3 C.8.8.6.3) all come out right, whatever the order.
+Crossings are computed only for the rows an edge spans and located with one ``searchsorted``, so the cost
+is O(crossings + points·log crossings) instead of O(points · edges).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def polygon_edges(polygons: list[FloatArray]) -> FloatArray:
+    """(E, 4) array of edges x1, y1, x2, y2 of closed polygons (last vertex joins the first)."""
+    parts = [np.hstack([p, np.roll(p, -1, axis=0)]) for p in polygons if len(p) >= 3]
+    return np.vstack(parts) if parts else np.empty((0, 4))
+
+
+def inside_rows(edges: FloatArray, row_y: FloatArray, point_row: IntArray, point_x: FloatArray) -> BoolArray:
+    """Even-odd inside test for points given as (row index into ascending ``row_y``, x)."""
+    if len(edges) == 0 or len(point_x) == 0:
+        return np.zeros(len(point_x), dtype=bool)
+    rows, xs = _row_crossings(edges, row_y)
+    if rows.size == 0:
+        return np.zeros(len(point_x), dtype=bool)
+    xmin = float(min(xs.min(), point_x.min())) - 1.0
+    span = float(max(xs.max(), point_x.max())) - xmin + 2.0
+    crossing_keys = np.sort(rows * span + (xs - xmin))
+    before_x = np.searchsorted(crossing_keys, point_row * span + (point_x - xmin), side="left")
+    before_row = np.searchsorted(crossing_keys, point_row * span, side="left")
+    return ((before_x - before_row) % 2).astype(bool)
+
+
+def _row_crossings(edges: FloatArray, row_y: FloatArray) -> tuple[IntArray, FloatArray]:
+    """(row index, x) of every crossing of a contour edge with the horizontal lines ``row_y``."""
+    x1, y1, x2, y2 = edges.T
+    lo = np.searchsorted(row_y, np.minimum(y1, y2), side="left")
+    counts = np.searchsorted(row_y, np.maximum(y1, y2), side="left") - lo
+    keep = counts > 0
+    counts, lo = counts[keep], lo[keep]
+    x1, y1, x2, y2 = x1[keep], y1[keep], x2[keep], y2[keep]
+    edge_of = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    rows = lo[edge_of] + (np.arange(edge_of.size) - starts[edge_of])
+    ys = row_y[rows]
+    xs = x1[edge_of] + (ys - y1[edge_of]) * (x2[edge_of] - x1[edge_of]) / (y2[edge_of] - y1[edge_of])
+    return rows.astype(np.int64), xs
+
+
+def inside_lattice(
+    edges: FloatArray, y0: float, dy: float, ny: int, x0: float, dx: float, nx: int
+) -> BoolArray:
+    """Even-odd inside test on the uniform lattice (y0 + j·dy, x0 + i·dx), shape (ny, nx).
+
+    Each crossing flips every lattice point to its right; a running sum along the row turns the flips into
+    inside/outside in O(crossings + points), with no per-point search.
+    """
+    if len(edges) == 0 or nx == 0 or ny == 0:
+        return np.zeros((ny, nx), dtype=bool)
+    row_y = np.asarray(y0 + np.arange(ny) * dy, dtype=np.float64)
+    rows, xs = _row_crossings(edges, row_y)
+    first = np.clip(np.floor((xs - x0) / dx).astype(np.int64) + 1, 0, nx)
+    flips = np.bincount(rows * (nx + 1) + first, minlength=ny * (nx + 1)).reshape(ny, nx + 1)
+    return (np.cumsum(flips[:, :nx], axis=1) % 2).astype(bool)

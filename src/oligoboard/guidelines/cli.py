@@ -1,0 +1,67 @@
+"""`oligoboard guidelines`: list every encoded recommendation with grade and source, or show one."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from oligoboard.guidelines.catalogue import encoded_recommendations
+from oligoboard.guidelines.render import catalogue_table
+from oligoboard.knowledge.loader import default_knowledge
+
+guidelines_app = typer.Typer(
+    name="guidelines",
+    help="Guideline recommendations encoded in the knowledge base (DLCG 2025, ASTRO/ESTRO 2023).",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@guidelines_app.callback()
+def list_recommendations(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List every encoded recommendation with its grade (as printed) and source."""
+    if ctx.invoked_subcommand is not None:
+        return
+    items = encoded_recommendations(default_knowledge())
+    if as_json:
+        typer.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
+        return
+    Console().print(catalogue_table(items))
+
+
+@guidelines_app.command("show")
+def show_recommendation(
+    recommendation_id: Annotated[str, typer.Argument(help="e.g. dlcg-2025-4")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one recommendation: Danish text, English rendering, grades per part, source."""
+    items = {i.id: i for i in encoded_recommendations(default_knowledge())}
+    rec = items.get(recommendation_id)
+    if rec is None:
+        typer.echo(
+            f"Unknown recommendation {recommendation_id!r}; expected one of: {', '.join(items)}", err=True
+        )
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps(rec.as_dict() | {"grades": list(rec.grades)}, ensure_ascii=False, indent=2))
+        return
+    body = Text(rec.text_en + "\n")
+    if rec.text_da:
+        body.append(rec.text_da + "\n", style="italic")
+    for part in rec.grades:
+        body.append(f"grade {part['grade']}: {part['part']}\n")
+    if rec.kind == "guidance":
+        body.append(
+            "Unverified guidance text (verified: false) — never evaluated as a rule.\n", style="yellow"
+        )
+    body.append(rec.source, style="dim")
+    Console().print(
+        Panel(body, title=f"{rec.id} — {rec.guideline} — grade {rec.grade or rec.strength or '—'}")
+    )

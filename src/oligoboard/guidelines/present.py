@@ -1,0 +1,111 @@
+"""The `recommendations` part of an assessment: what `oligoboard assess` shows, as JSON and as Rich.
+
+`recommendations_section(result, kb)` returns
+`{"recommendations": [...], "concordance": {...}, "workup_gaps": [...], ...}`; each recommendation keeps the
+contract keys `id`, `status` (applies | not_applicable | undetermined), `grade`, `text`, `source`, `missing`
+(architecture.md, command-line contract) and adds explanation keys (see `recommendation.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+
+from oligoboard.engine.results import CaseResult
+from oligoboard.guidelines.ablative import ablative_definition
+from oligoboard.guidelines.catalogue import GUIDELINE_ORDER, guidance_items, is_workup
+from oligoboard.guidelines.concordance import concordance
+from oligoboard.guidelines.recommendation import recommendation_answer
+from oligoboard.guidelines.render import render_section
+from oligoboard.guidelines.workup import workup_advisories, workup_gaps
+from oligoboard.knowledge.loader import KnowledgeBase
+
+
+def _merged_info(kb: KnowledgeBase, key: str) -> list[Any]:
+    out: list[Any] = []
+    for spec in kb.files.values():
+        value = spec.info.get(key)
+        if isinstance(value, list):
+            out.extend(value)
+    return out
+
+
+def _state_reasons(kb: KnowledgeBase) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for spec in kb.files.values():
+        reasons = spec.info.get("state_reasons")
+        if isinstance(reasons, dict):
+            out.update({str(k): str(v) for k, v in reasons.items()})
+    return out
+
+
+def _order(rec: dict[str, Any]) -> tuple[int, int, str]:
+    guideline = rec["guideline"]
+    rank = GUIDELINE_ORDER.index(guideline) if guideline in GUIDELINE_ORDER else len(GUIDELINE_ORDER)
+    number = next((int(g) for g in [rec["id"].rsplit("-", 1)[-1]] if g.isdigit()), 0)
+    return (rank, number, rec["id"])
+
+
+def _alternatives(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pairs of recommendations that are alternatives for the same case (DLCG rec. 3 and 4), side by side."""
+    by_id = {r["id"]: r for r in recs}
+    seen: set[frozenset[str]] = set()
+    out: list[dict[str, Any]] = []
+    for rec in recs:
+        for other in rec["alternative_to"]:
+            pair = frozenset((rec["id"], other))
+            if other not in by_id or pair in seen:
+                continue
+            seen.add(pair)
+            members = sorted(pair, key=lambda i: _order(by_id[i]))
+            out.append(
+                {
+                    "ids": members,
+                    "options": [
+                        {
+                            "id": i,
+                            "status": by_id[i]["status"],
+                            "grade": by_id[i]["grade"],
+                            "text": by_id[i]["text"],
+                            "later": by_id[i]["later"],
+                        }
+                        for i in members
+                    ],
+                    "note": (
+                        "Alternatives for the same patient: the MDT chooses one "
+                        "(DLCG rec. 3 refers to rec. 4, 'jf. pkt. 4')."
+                    ),
+                }
+            )
+    return out
+
+
+def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
+    """Guideline recommendations, work-up gaps and the concordance view for one evaluated case."""
+    reasons = _state_reasons(kb)
+    recs = sorted(
+        (
+            recommendation_answer(rs, result, reasons)
+            for rs in result.rule_sets.values()
+            if rs.kind == "recommendation" and not is_workup(rs.compiled)
+        ),
+        key=_order,
+    )
+    guidance = guidance_items(kb)
+    return {
+        "recommendations": recs,
+        "alternatives": _alternatives(recs),
+        "concordance": concordance(
+            recs, guidance, [str(d) for d in _merged_info(kb, "differences_from_dlcg")]
+        ),
+        "workup_gaps": workup_gaps(result),
+        "workup_advisories": workup_advisories(result),
+        "ablative_dose": ablative_definition(kb).as_dict(),
+        "guidance": [g.as_dict() for g in guidance],
+    }
+
+
+def rich_recommendations(section: dict[str, Any]) -> list[RenderableType]:
+    """Rich renderables for the section (tables and panels), in reading order."""
+    return render_section(section)

@@ -1,0 +1,131 @@
+"""One recommendation's answer for one case: status, grade, text, source, why, what is missing, and later.
+
+Status follows the engine (three-valued logic over the criteria). On top of it:
+* `reasons`: the criteria that decided a not-applicable answer (failed inclusions), with their seed quote;
+* `undetermined_because`: for an undetermined answer, the missing facts or — when every fact is known — the
+  reason the guideline text does not settle the case (criterion `info.unsettled`, or the DLCG state reason
+  for the value of the decision list named by `info.state_output`);
+* `later`: for a recommendation with `timing` criteria (DLCG rec. 4) the condition that makes it apply later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oligoboard.engine.results import CaseResult, CriterionResult, RuleSetResult
+from oligoboard.guidelines.ablative import ablative_for_rule_set
+from oligoboard.guidelines.catalogue import EncodedRecommendation, from_rule_set
+
+
+def _criterion_dict(c: CriterionResult) -> dict[str, Any]:
+    spec = c.compiled.spec
+    out: dict[str, Any] = {
+        "id": c.id,
+        "status": c.status,
+        "text": " ".join(spec.text.split()),
+        "source": spec.source,
+    }
+    for key in ("quote_da", "quote_en"):
+        if key in spec.info:
+            out[key] = spec.info[key]
+    if c.missing:
+        out["missing"] = list(c.missing)
+    return out
+
+
+def _state_reason(c: CriterionResult, result: CaseResult, state_reasons: dict[str, str]) -> str | None:
+    output = c.compiled.spec.info.get("state_output")
+    if not output:
+        return None
+    decision = result.decisions.get(str(output))
+    if decision is None or decision.value is None:
+        return None
+    reason = state_reasons.get(decision.value)
+    return " ".join(reason.split()) if reason else None
+
+
+def _unsettled(c: CriterionResult, result: CaseResult, state_reasons: dict[str, str]) -> str | None:
+    """Why a criterion with every fact known is still unknown (the text does not settle it)."""
+    reason = _state_reason(c, result, state_reasons)
+    if reason:
+        return reason
+    if not c.missing and c.compiled.spec.info.get("unsettled"):
+        return " ".join(str(c.compiled.spec.info["unsettled"]).split())
+    return None
+
+
+def _later(rs: RuleSetResult, rec: EncodedRecommendation) -> dict[str, Any] | None:
+    timing = [c for c in rs.criteria if c.compiled.spec.info.get("timing")]
+    if not timing:
+        return None
+    others = [c for c in rs.criteria if not c.compiled.spec.info.get("timing")]
+    condition = str(rec.info.get("applies_later_if", "")).strip()
+    if any(c.blocks for c in others):
+        status, text = (
+            "not_applicable",
+            "Would not apply later either: "
+            + "; ".join(" ".join(c.compiled.spec.text.split()) for c in others if c.blocks),
+        )
+    elif all(c.value is True for c in timing) and all(c.value is True for c in others):
+        status, text = "applies_now", "The condition is already met."
+    elif all(c.value is True for c in others):
+        status = "applies_later_if"
+        text = (
+            f"Applies once the patient has had {condition}."
+            if condition
+            else "Applies once the timing is met."
+        )
+    else:
+        status, text = "undetermined", "Cannot tell yet: facts about the patient are still missing."
+    return {
+        "status": status,
+        "condition": condition,
+        "condition_da": rec.info.get("applies_later_if_da"),
+        "text": text,
+        "timing_criteria": [_criterion_dict(c) for c in timing],
+    }
+
+
+def recommendation_answer(
+    rs: RuleSetResult, result: CaseResult, state_reasons: dict[str, str]
+) -> dict[str, Any]:
+    """The contract keys (`id`, `status`, `grade`, `text`, `source`, `missing`) plus explanation keys."""
+    rec = from_rule_set(rs.compiled)
+    undetermined_because: list[str] = []
+    missing: dict[str, None] = {}
+    if rs.status == "undetermined":
+        for c in rs.criteria:
+            if c.value is not None:
+                continue
+            reason = _unsettled(c, result, state_reasons)
+            if reason:
+                undetermined_because.append(reason)
+                continue
+            for m in c.missing:
+                missing.setdefault(m, None)
+            label = " ".join(c.compiled.spec.text.split())
+            facts = ", ".join(c.missing) or "a derived fact"
+            undetermined_because.append(f"{label}: unknown (missing {facts})")
+    ablative = ablative_for_rule_set(rec.info) if rec.calls_for_sbrt else None
+    return {
+        "id": rec.id,
+        "status": rs.status,
+        "grade": rec.grade,
+        "text": rec.text_en,
+        "source": rec.source,
+        "missing": list(missing),
+        "guideline": rec.guideline,
+        "title": rec.title,
+        "text_da": rec.text_da,
+        "grades": [dict(g) for g in rec.grades],
+        "strength": rec.strength,
+        "quality": rec.quality,
+        "verified": rec.verified,
+        "topic": rec.topic,
+        "alternative_to": list(rec.alternative_to),
+        "reasons": [_criterion_dict(c) for c in rs.criteria if c.blocks],
+        "undetermined_because": undetermined_because,
+        "criteria": [_criterion_dict(c) for c in rs.criteria],
+        "later": _later(rs, rec),
+        "ablative_dose": ablative.as_dict() if ablative is not None else None,
+    }

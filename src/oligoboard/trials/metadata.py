@@ -1,0 +1,160 @@
+"""The `info:` metadata of a trial file, validated: what `trials list/show/compare` and `assess` display.
+
+The loader checks the rules (SQL, sources); this module checks the trial description around them, so a
+trial file missing its sponsor, arms, endpoints, recruiting flag or criterion numbers fails loudly, naming
+the file and the field, instead of showing blanks to a trial coordinator.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from oligoboard.case.validate import format_path
+from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.loader import CompiledRuleSet, KnowledgeBase
+
+EstroEortcState = Literal[
+    "synchronous_oligometastatic",
+    "metachronous_oligorecurrence",
+    "metachronous_oligoprogression",
+    "repeat_oligorecurrence",
+    "repeat_oligoprogression",
+    "repeat_oligopersistence",
+    "induced_oligorecurrence",
+    "induced_oligoprogression",
+    "induced_oligopersistence",
+]
+
+_DATE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?|undated)$")
+
+
+class _Info(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Arm(_Info):
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    rt: str | None = None
+
+
+class Endpoints(_Info):
+    primary: list[str] = Field(min_length=1)
+    secondary: list[str] = Field(default_factory=list)
+
+
+class Accrual(_Info):
+    target: int | None = None
+    actual: int | None = None
+    note: str | None = None
+
+    def label(self) -> str:
+        if self.actual is not None:
+            return f"{self.actual} enrolled"
+        if self.target is not None:
+            return f"{self.target} planned"
+        return "n/a"
+
+
+class TrialInfo(_Info):
+    """Metadata under a trial file's `info:` key (docs/trials.md lists every field)."""
+
+    acronym: str | None = None
+    sponsor: str = Field(min_length=1)
+    phase: str = Field(min_length=1)
+    design: str = Field(min_length=1)
+    randomisation: str = Field(min_length=1)
+    accrual: Accrual
+    status: str = Field(min_length=1)
+    recruiting: bool
+    setting: list[EstroEortcState] = Field(min_length=1)
+    countries: list[str] = Field(default_factory=list)
+    arms: list[Arm] = Field(min_length=1)
+    endpoints: Endpoints
+    result: str | None = None
+    result_note: str | None = None
+    counting: str = Field(min_length=1)
+    conflicts: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @field_validator("setting")
+    @classmethod
+    def _unique_states(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("setting lists a state twice")
+        return value
+
+
+class TrialCard(BaseModel):
+    """Everything the domain layer shows about one trial: identity, version and validated metadata."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    short_title: str
+    version: str
+    date: str
+    source: str
+    verified: bool
+    file: str
+    info: TrialInfo
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} ({self.info.acronym})" if self.info.acronym else self.id
+
+
+def trial_card(rs: CompiledRuleSet) -> TrialCard:
+    """Validate one compiled trial rule set and its file; raises `KnowledgeError` naming file and field."""
+    file_spec = rs.file_spec
+    problems: list[Problem] = []
+    if rs.spec.kind != "trial":
+        problems.append(Problem(rs.spec.id, f"rule set kind is {rs.spec.kind!r}", expected="trial"))
+    if file_spec.version is None or not file_spec.version.strip():
+        problems.append(Problem("version", "missing protocol/registry version"))
+    if file_spec.date is None or not _DATE.match(file_spec.date):
+        problems.append(
+            Problem(
+                "date", "missing or malformed version date", expected="YYYY, YYYY-MM, YYYY-MM-DD or 'undated'"
+            )
+        )
+    if rs.file != f"{rs.spec.id}.yaml":
+        problems.append(
+            Problem("rule_sets[0].id", f"rule set id {rs.spec.id!r} does not match the file name")
+        )
+    for i, crit in enumerate(c.spec for c in rs.criteria):
+        if not str(crit.info.get("number", "")).strip():
+            problems.append(
+                Problem(f"rule_sets[0].criteria[{i}].info.number", f"criterion {crit.id}: no number")
+            )
+        if crit.recoverable is None:
+            problems.append(
+                Problem(f"rule_sets[0].criteria[{i}].recoverable", f"criterion {crit.id}: not set")
+            )
+    info: TrialInfo | None = None
+    try:
+        info = TrialInfo.model_validate(file_spec.info)
+    except ValidationError as exc:
+        problems.extend(Problem("info." + format_path(e["loc"]), e["msg"]) for e in exc.errors())
+    if problems or info is None:
+        raise KnowledgeError(f"{rs.file}: invalid trial description", problems)
+    return TrialCard(
+        id=rs.spec.id,
+        title=file_spec.title or rs.spec.title,
+        short_title=rs.spec.title or file_spec.title,
+        version=file_spec.version or "",
+        date=file_spec.date or "",
+        source=rs.spec.source,
+        verified=rs.spec.verified and file_spec.verified,
+        file=rs.file,
+        info=info,
+    )
+
+
+def trial_cards(kb: KnowledgeBase) -> list[TrialCard]:
+    """Every trial of the knowledge base, validated, in load (registry id) order."""
+    return [trial_card(rs) for rs in kb.rule_sets_of("trial")]

@@ -1,0 +1,94 @@
+"""CLI exit codes and messages (architecture note, command-line contract): 0 / 2 / 1, no traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from oligoboard.cli import main
+from tests.casebuilder import doc, lesion
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "cases").glob("*.json"))
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_at_least_eight_demo_cases_covering_every_family() -> None:
+    assert len(EXAMPLES) >= 8
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_assess_json_contract_on_demo_cases(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["assess", str(path), "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["case_id"] == path.stem
+    assert {
+        "knowledge_version",
+        "engine_version",
+        "case_hash",
+        "disease_state",
+        "recommendations",
+        "trials",
+    } <= set(data)
+    assert {"estro_eortc", "omd", "tnm9_m", "stage", "prognostic_group", "missing"} <= set(
+        data["disease_state"]
+    )
+    for trial in data["trials"]:
+        assert trial["status"] in ("eligible", "ineligible", "undetermined")
+        for crit in trial["criteria"]:
+            assert crit["kind"] in ("inclusion", "exclusion") and crit["status"] in (
+                "met",
+                "not_met",
+                "unknown",
+            )
+
+
+def test_demo_cases_cover_every_estro_eortc_family(capsys: pytest.CaptureFixture[str]) -> None:
+    states = set()
+    for path in EXAMPLES:
+        _, out, _ = run(["assess", str(path), "--json"], capsys)
+        states.add(json.loads(out)["disease_state"]["estro_eortc"])
+    families = {s.split("_")[0] for s in states if s}
+    assert {"synchronous", "metachronous", "repeat", "induced"} <= families
+
+
+def test_invalid_case_exits_2_naming_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc(lesions=[lesion(1, "adrenals")])))
+    code, out, err = run(["assess", str(path), "--json"], capsys)
+    assert code == 2
+    assert out == ""
+    assert "lesions[0].organ" in err and "'adrenals' is not one of" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["assess", str(tmp_path / "nope.json")], capsys)
+    assert code == 2 and "no such file" in err
+
+
+def test_validate_reports_all_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad = tmp_path / "good.json", tmp_path / "bad.yaml"
+    good.write_text(json.dumps(doc()))
+    bad.write_text("id: x\nassessment_date: 2026-01-01\npatient: {ecog: 9}\n")
+    code, out, err = run(["validate", str(good), str(bad)], capsys)
+    assert code == 2
+    assert "ok" in out and "patient.ecog" in err
+
+
+def test_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["schema"], capsys)
+    schema = json.loads(out)
+    assert code == 0 and "lesions" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_human_rendering_runs_and_shows_the_state(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["assess", str(EXAMPLES[0])], capsys)
+    assert code == 0 and "Disease state" in out and "synchronous" in out

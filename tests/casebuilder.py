@@ -1,0 +1,72 @@
+"""Synthetic case documents for tests: a complete, valid baseline that each test edits."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from oligoboard.case.models import Case
+from oligoboard.case.validate import parse_case
+
+DRIVERS = ("egfr", "alk", "ros1", "ret", "braf_v600e", "met_ex14", "ntrk", "kras_g12c", "her2")
+
+BASE: dict[str, Any] = {
+    "schema": "oligoboard/case@1",
+    "id": "t-001",
+    "assessment_date": "2026-10-01",
+    "patient": {"age_years": 66, "sex": "male", "ecog": 1},
+    "tumour": {
+        "histology": "adenocarcinoma",
+        "histology_confirmed": True,
+        "diagnosis_date": "2026-08-15",
+        "t": "T2a",
+        "n": "N1",
+        "drivers": dict.fromkeys(DRIVERS, "negative"),
+        "pdl1_tps": 60,
+    },
+    "primary": {"status": "untreated", "radically_treatable": True},
+    "metastatic_diagnosis_date": "2026-08-15",
+    "history": {"polymetastatic_before": False, "omd_before": False, "prior_thoracic_rt": False},
+    "lesions": [
+        {
+            "id": "L1",
+            "organ": "adrenal",
+            "laterality": "left",
+            "pattern": "discrete",
+            "detected_date": "2026-08-15",
+            "status": "new",
+            "size_mm": 18,
+            "amenable_to_lat": True,
+            "treated": False,
+        }
+    ],
+    "systemic_therapy": [],
+    "staging": {
+        "fdg_pet_ct_date": "2026-08-10",
+        "brain_mri_date": "2026-08-12",
+        "mediastinal_staging": "ebus",
+    },
+    "radiotherapy_courses": [],
+    "answers": {},
+}
+
+
+def lesion(i: int, organ: str, **fields: Any) -> dict[str, Any]:
+    out = copy.deepcopy(BASE["lesions"][0])
+    out.update({"id": f"L{i}", "organ": organ, **fields})
+    return out
+
+
+def doc(**changes: Any) -> dict[str, Any]:
+    """The baseline with top-level keys replaced; nested dict values are merged one level deep."""
+    out = copy.deepcopy(BASE)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def build(**changes: Any) -> Case:
+    return parse_case(doc(**changes))

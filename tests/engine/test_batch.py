@@ -1,0 +1,99 @@
+"""One compiled statement for one case or many: the batch path must answer exactly like the single path."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oligoboard.case.validate import parse_case
+from oligoboard.engine.runner import Engine
+from tests.casebuilder import BASE
+
+ORGANS = ["brain", "adrenal", "bone", "liver", "lung", "pleura", "distant_lymph_node", "kidney", None]
+STATUSES = ["new", "progressing", "stable", "responding", None]
+
+lesion_st = st.fixed_dictionaries(
+    {
+        "organ": st.sampled_from(ORGANS),
+        "status": st.sampled_from(STATUSES),
+        "amenable_to_lat": st.sampled_from([True, False, None]),
+        "pattern": st.sampled_from(["discrete", "discrete", "effusion", None]),
+    }
+)
+case_st = st.fixed_dictionaries(
+    {
+        "lesions": st.one_of(st.none(), st.lists(lesion_st, max_size=7)),
+        "poly": st.sampled_from([True, False, None]),
+        "omd_before": st.sampled_from([True, False, None]),
+        "months": st.integers(min_value=0, max_value=40),
+        "therapy": st.sampled_from(["none", "on", "off", "unknown"]),
+        "n": st.sampled_from(["N0", "N1", "N2a", "N3", None]),
+        "ecog": st.sampled_from([0, 1, 2, None]),
+    }
+)
+
+
+def make_doc(i: int, p: dict[str, Any]) -> dict[str, Any]:
+    d = copy.deepcopy(BASE)
+    d["id"] = f"prop-{i}"
+    d["assessment_date"] = "2026-10-01"
+    year, month = divmod(2026 * 12 + 9 - 1 - p["months"], 12)
+    d["tumour"]["diagnosis_date"] = f"{year}-{month + 1:02d}-01"
+    d["metastatic_diagnosis_date"] = "2026-09-01"
+    d["tumour"]["n"] = p["n"]
+    d["patient"]["ecog"] = p["ecog"]
+    d["history"] = {
+        "polymetastatic_before": p["poly"],
+        "omd_before": p["omd_before"],
+        "prior_thoracic_rt": False,
+    }
+    if p["lesions"] is None:
+        d["lesions"] = None
+    else:
+        d["lesions"] = [{"id": f"L{j}", **lesion} for j, lesion in enumerate(p["lesions"])]
+    d["systemic_therapy"] = {
+        "none": [],
+        "on": [{"line": 1, "start_date": "2026-03-01", "end_date": None}],
+        "off": [{"line": 1, "start_date": "2025-03-01", "end_date": "2025-09-01"}],
+        "unknown": None,
+    }[p["therapy"]]
+    return d
+
+
+def snapshot(engine: Engine, results: list[Any]) -> list[Any]:
+    return [
+        (
+            r.case_id,
+            {k: v.value for k, v in r.decisions.items()},
+            dict(r.definitions),
+            {k: (v.status, [c.status for c in v.criteria], v.missing) for k, v in r.rule_sets.items()},
+        )
+        for r in results
+    ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(case_st, min_size=1, max_size=6))
+def test_batch_equals_single(engine: Engine, params: list[dict[str, Any]]) -> None:
+    cases = [parse_case(make_doc(i, p)) for i, p in enumerate(params)]
+    batch = snapshot(engine, engine.evaluate(cases))
+    single = snapshot(engine, [engine.evaluate_one(c) for c in cases])
+    assert batch == single
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case_st)
+def test_random_valid_cases_never_crash_and_unknown_is_explained(engine: Engine, p: dict[str, Any]) -> None:
+    result = engine.evaluate_one(parse_case(make_doc(0, p)))
+    for decision in result.decisions.values():
+        if decision.step < 0:
+            assert (
+                decision.value is None and decision.missing
+            )  # an unknown answer always says what is missing
+    for rs in result.rule_sets.values():
+        assert rs.status in ("eligible", "ineligible", "undetermined", "applies", "not_applicable")
+        if rs.outcome == "unknown":
+            assert rs.missing

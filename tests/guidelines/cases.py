@@ -1,0 +1,76 @@
+"""Synthetic cases for the guideline tests (no real patient data) and paths to the shared sources."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+SHARED = Path("/work/shared")
+SEED_DLCG = SHARED / "seeds" / "002_6530fb4315a0caa7.txt"
+SEED_ASTRO = SHARED / "seeds" / "003_8c46f65aa08f1381.txt"
+VIGNETTES = SHARED / "vignettes"
+
+NEGATIVE_DRIVERS = dict.fromkeys(
+    ["egfr", "alk", "ros1", "ret", "braf_v600e", "met_ex14", "ntrk", "kras_g12c", "her2"], "negative"
+)
+
+
+def lesion(organ: str, n: int = 1, **extra: Any) -> dict[str, Any]:
+    """A discrete, new, LAT-amenable metastasis detected at the metastatic diagnosis."""
+    base = {
+        "id": f"L{n}",
+        "organ": organ,
+        "laterality": "left",
+        "pattern": "discrete",
+        "detected_date": "2026-03-01",
+        "status": "new",
+        "size_mm": 15,
+        "amenable_to_lat": True,
+        "treated": False,
+    }
+    if organ == "lung":
+        base["lung_relation"] = "contralateral"
+    base.update(extra)
+    return base
+
+
+BASE_CASE: dict[str, Any] = {
+    "schema": "oligoboard/case@1",
+    "id": "synthetic-guidelines",
+    "assessment_date": "2026-03-10",
+    "patient": {"age_years": 64, "sex": "male", "ecog": 1},
+    "tumour": {
+        "histology": "adenocarcinoma",
+        "histology_confirmed": True,
+        "diagnosis_date": "2026-03-01",
+        "t": "T2a",
+        "n": "N0",
+        "drivers": NEGATIVE_DRIVERS,
+        "pdl1_tps": 10,
+    },
+    "primary": {"status": "untreated", "radically_treatable": True},
+    "metastatic_diagnosis_date": "2026-03-01",
+    "history": {"polymetastatic_before": False, "omd_before": False, "prior_thoracic_rt": False},
+    "lesions": [lesion("adrenal")],
+    "systemic_therapy": [],
+    "staging": {
+        "fdg_pet_ct_date": "2026-02-25",
+        "brain_mri_date": "2026-02-26",
+        "mediastinal_staging": "ebus",
+    },
+    "radiotherapy_courses": [],
+    "answers": {},
+}
+
+
+def build_case(**changes: Any) -> dict[str, Any]:
+    """BASE_CASE with top-level keys replaced; `tumour__drivers={...}` style keys patch one level down."""
+    doc = copy.deepcopy(BASE_CASE)
+    for key, value in changes.items():
+        if "__" in key:
+            outer, inner = key.split("__", 1)
+            doc[outer][inner] = value
+        else:
+            doc[key] = value
+    return doc

@@ -1,0 +1,73 @@
+"""The loader refuses broken knowledge: no source, unknown feature, bad SQL — naming file and rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from oligoboard.errors import KnowledgeError
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+
+GOOD_TRIAL = """
+id: TEST-1
+source: "synthetic test file"
+rule_sets:
+  - id: TEST-1
+    kind: trial
+    source: "synthetic"
+    criteria:
+      - {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}
+      - {id: consent, kind: inclusion, text: "consent", attested: true, source: "synthetic inclusion 2"}
+"""
+
+
+def copy_kb(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR / "classification", root / "classification")
+    shutil.copy(KNOWLEDGE_DIR / "manifest.yaml", root / "manifest.yaml")
+    (root / "trials").mkdir()
+    (root / "guidelines").mkdir()
+    return root
+
+
+def test_packaged_knowledge_loads_with_version(kb: KnowledgeBase) -> None:
+    assert kb.version.count(".") == 2
+    assert kb.content_hash.startswith("sha256:")
+    assert kb.full_version == f"{kb.version}+{kb.content_hash}"
+
+
+def test_good_file_loads(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    (root / "trials" / "TEST-1.yaml").write_text(GOOD_TRIAL)
+    kb = load_knowledge(root)
+    assert kb.rule_set("TEST-1").criteria[1].answer_key == "TEST-1/consent"
+
+
+@pytest.mark.parametrize(
+    ("broken", "phrase"),
+    [
+        (GOOD_TRIAL.replace('source: "synthetic inclusion 1"', 'note: "no source"'), "inc-1"),
+        (GOOD_TRIAL.replace("ecog <= 1", "ecgo <= 1"), "unknown feature(s) ecgo"),
+        (GOOD_TRIAL.replace("ecog <= 1", "ecog <= AND 1"), "SQL syntax error"),
+        (GOOD_TRIAL.replace("ecog <= 1", "(SELECT 1) = 1"), "only scalar expressions"),
+        (GOOD_TRIAL.replace('source: "synthetic inclusion 2"', 'source: "  "'), "consent"),
+        (GOOD_TRIAL.replace("kind: trial", "kind: triall"), "kind"),
+    ],
+)
+def test_broken_file_fails_naming_file_and_rule(tmp_path: Path, broken: str, phrase: str) -> None:
+    root = copy_kb(tmp_path)
+    (root / "trials" / "TEST-1.yaml").write_text(broken)
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    rendered = info.value.render()
+    assert "TEST-1.yaml" in rendered and phrase in rendered
+
+
+def test_hash_changes_when_a_rule_changes(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    (root / "trials" / "TEST-1.yaml").write_text(GOOD_TRIAL)
+    before = load_knowledge(root).content_hash
+    (root / "trials" / "TEST-1.yaml").write_text(GOOD_TRIAL.replace("ecog <= 1", "ecog <= 2"))
+    assert load_knowledge(root).content_hash != before
