@@ -19,6 +19,7 @@ from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.subsystems import optional_module
 
 DISEASE_STATE_DECISIONS = ("estro_eortc", "tnm9_m", "stage", "prognostic_group")
+NOT_OMD = "not_oligometastatic"  # decided "no state" inside the engine; null in the JSON contract
 OMD_PARTS = ("omd_lesion_limit", "omd_all_sites_treatable", "omd_no_diffuse_disease")
 
 Section = Callable[[CaseResult, KnowledgeBase], dict[str, Any]]
@@ -59,7 +60,8 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         "missing": list(result.definition_missing.get("omd", ())),
     }
     return {
-        "estro_eortc": out["estro_eortc"],
+        "estro_eortc": None if out["estro_eortc"] == NOT_OMD else out["estro_eortc"],
+        "oligometastatic": result.definitions.get("omd"),
         "omd": result.definitions.get("omd"),
         "tnm9_m": out["tnm9_m"],
         "stage": out["stage"],

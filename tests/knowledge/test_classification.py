@@ -71,11 +71,12 @@ ESTRO_CASES = [
         {**LATE, **hist(True, False), "systemic_therapy": ON_TX, "lesions": one("responding")},
         "induced_oligopersistence",
     ),
-    # architecture note: null when the case is not oligometastatic (6 lesions > "1–5 metastatic lesions", Lievens 2020)
+    # architecture note: no state when the case is not oligometastatic (6 lesions > "1–5 metastatic lesions",
+    # Lievens 2020); decided inside the engine as `not_oligometastatic`, shown as null by `assess`
     (
         "six lesions",
         {**SYNC, **hist(False, False), "lesions": [lesion(i, "bone") for i in range(1, 7)]},
-        None,
+        "not_oligometastatic",
     ),
     # "an unknown branch question makes the result unknown, never a wrong branch"
     ("unknown polymetastatic history", {**SYNC, **hist(None, False), "lesions": one()}, None),

@@ -19,8 +19,12 @@ BoolArray = NDArray[np.bool_]
 
 def polygon_edges(polygons: list[FloatArray]) -> FloatArray:
     """(E, 4) array of edges x1, y1, x2, y2 of closed polygons (last vertex joins the first)."""
-    parts = [np.hstack([p, np.roll(p, -1, axis=0)]) for p in polygons if len(p) >= 3]
-    return np.vstack(parts) if parts else np.empty((0, 4))
+    closed = [p for p in polygons if len(p) >= 3]
+    if not closed:
+        return np.empty((0, 4))
+    starts = np.concatenate(closed) if len(closed) > 1 else closed[0]
+    ends = np.concatenate([np.roll(p, -1, axis=0) for p in closed]) if len(closed) > 1 else np.roll(starts, -1, 0)
+    return np.hstack([starts, ends])
 
 
 def inside_rows(edges: FloatArray, row_y: FloatArray, point_row: IntArray, point_x: FloatArray) -> BoolArray:
@@ -69,3 +73,30 @@ def inside_lattice(
     first = np.clip(np.floor((xs - x0) / dx).astype(np.int64) + 1, 0, nx)
     flips = np.bincount(rows * (nx + 1) + first, minlength=ny * (nx + 1)).reshape(ny, nx + 1)
     return (np.cumsum(flips[:, :nx], axis=1) % 2).astype(bool)
+
+
+def touched_pixels(
+    edges: FloatArray, y0: float, dy: float, ny: int, x0: float, dx: float, nx: int
+) -> BoolArray:
+    """Pixels of the lattice (centres (y0 + j·dy, x0 + i·dx), shape (ny, nx)) that a contour edge passes
+    through: the pixels either side of every crossing of an edge with a pixel border line, on both axes,
+    and the pixels holding a vertex. Every other pixel is wholly inside or wholly outside (a straight edge
+    cannot enter and leave a pixel without crossing its border or ending in it). O(crossings + vertices).
+    """
+    touched = np.zeros((ny + 2, nx + 2), dtype=bool)  # one-pixel margin absorbs out-of-range neighbours
+    if len(edges) == 0 or nx == 0 or ny == 0:
+        return touched[1:-1, 1:-1]
+    lines_y = np.asarray(y0 + (np.arange(ny + 1) - 0.5) * dy, dtype=np.float64)
+    line, xs = _row_crossings(edges, lines_y)
+    col = np.clip(np.floor((xs - x0) / dx + 0.5).astype(np.int64), -1, nx) + 1
+    touched[line, col] = True  # the pixel below the line (line j is the top border of row j)
+    touched[line + 1, col] = True
+    lines_x = np.asarray(x0 + (np.arange(nx + 1) - 0.5) * dx, dtype=np.float64)
+    line, ys = _row_crossings(edges[:, [1, 0, 3, 2]], lines_x)
+    row = np.clip(np.floor((ys - y0) / dy + 0.5).astype(np.int64), -1, ny) + 1
+    touched[row, line] = True
+    touched[row, line + 1] = True
+    vc = np.clip(np.floor((edges[:, 0] - x0) / dx + 0.5).astype(np.int64), -1, nx) + 1
+    vr = np.clip(np.floor((edges[:, 1] - y0) / dy + 0.5).astype(np.int64), -1, ny) + 1
+    touched[vr, vc] = True
+    return touched[1:-1, 1:-1]

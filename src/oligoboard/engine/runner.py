@@ -1,79 +1,98 @@
-"""Run the compiled knowledge on DuckDB (in memory) for one case or many.
+"""Run the compiled knowledge for one case or many, on two executors of the same SQL statement.
 
-For one case, planning the wide statement costs more than executing it, so the statement is PREPAREd
-once per engine and each call only replaces the rows of the five small tables and EXECUTEs the plan.
-The batch path runs the very same prepared statement on all the rows at once.
+`build_query` produces one statement. DuckDB (in memory) runs it for batches: it scales to cohorts but
+re-binds and re-optimises the wide statement on every execution (~150 ms even when PREPAREd). The
+compiled Python executor (`pyexec`) runs the very same statement for a handful of cases in about a
+millisecond. `tests/engine/test_executors.py` checks that both give identical answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
 import duckdb
 
 from oligoboard.case.models import Case
 from oligoboard.engine.missing import missing_facts
-from oligoboard.engine.query import build_query
+from oligoboard.engine.pyexec import QueryExecutor
+from oligoboard.engine.query import FEATURES_SQL, build_query
 from oligoboard.engine.results import CaseResult, CriterionResult, DecisionResult, RuleSetResult
 from oligoboard.engine.tables import TABLES, CaseTables, to_tables
 from oligoboard.errors import EngineError
 from oligoboard.knowledge.loader import KnowledgeBase, default_knowledge
 
-_PREPARED = "oligoboard_assess"
+Backend = Literal["duckdb", "python"]
+# Up to this many cases the Python executor is faster than DuckDB's planning; above it DuckDB wins.
+PYTHON_BATCH_LIMIT = 16
+TABLE_COLUMNS: dict[str, list[str]] = {table: [name for name, _ in cols] for table, cols in TABLES.items()}
+
+
+@cache
+def feature_columns() -> tuple[str, ...]:
+    """The columns of the features view, read from features.sql itself (its one definition)."""
+    return tuple(QueryExecutor(FEATURES_SQL.read_text(encoding="utf-8"), TABLE_COLUMNS).columns)
 
 
 class Engine:
-    """One DuckDB connection with the knowledge base compiled and prepared."""
+    """The compiled knowledge base, ready to evaluate cases on either executor."""
 
     def __init__(
         self, kb: KnowledgeBase | None = None, *, connection: duckdb.DuckDBPyConnection | None = None
     ):
         self.kb = kb or default_knowledge()
-        self.con = connection or duckdb.connect(":memory:")
+        self.feature_columns = list(feature_columns())
+        self.sql, self.layout = build_query(self.kb, self.feature_columns)
+        self.python = QueryExecutor(self.sql, TABLE_COLUMNS)
+        self._connection = connection
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, created on first use (the CLI's one case never needs it)."""
+        if self._connection is None:
+            self._connection = duckdb.connect(":memory:")
+        return self._connection
+
+    def _load(self, tables: CaseTables) -> None:
+        # Tables are re-created rather than emptied: DuckDB 2.0 re-plans every execution anyway (a PREPAREd
+        # statement saved nothing), and re-executing one over deleted-and-refilled tables hit a fatal
+        # dictionary-cache error in DuckDB 2.0.0.
         for table, columns in TABLES.items():
             cols = ", ".join(f"{name} {sqltype}" for name, sqltype in columns)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({cols})")
-        self.feature_columns = self._feature_columns()
-        self.sql, self.layout = build_query(self.kb, self.feature_columns)
-        self.con.execute(f"PREPARE {_PREPARED} AS {self.sql}")
-
-    def _feature_columns(self) -> list[str]:
-        from oligoboard.engine.query import FEATURES_SQL
-
-        rel = self.con.sql(FEATURES_SQL.read_text(encoding="utf-8"))
-        return list(rel.columns)
-
-    def _load(self, tables: CaseTables) -> None:
-        for table, columns in TABLES.items():
-            self.con.execute(f"DELETE FROM {table}")
             rows = tables.rows(table)
             if rows:
                 marks = ", ".join("?" for _ in columns)
                 self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
-    def run_tables(self, tables: CaseTables) -> list[tuple[Any, ...]]:
+    def run_tables(self, tables: CaseTables, backend: Backend = "duckdb") -> list[tuple[Any, ...]]:
         """Raw result rows (one per case, ordered by case id) for already-normalized tables."""
+        if backend == "python":
+            named = {t: [dict(zip(TABLE_COLUMNS[t], r, strict=True)) for r in tables.rows(t)] for t in TABLES}
+            return [tuple(row[c] for c in self.python.columns) for row in self.python(named)]
         self._load(tables)
         try:
-            return self.con.execute(f"EXECUTE {_PREPARED}").fetchall()
+            return self.con.execute(self.sql).fetchall()
         except duckdb.Error as exc:
-            raise EngineError(
-                f"rules engine failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
-            ) from None
+            raise EngineError(f"rules engine failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
 
-    def evaluate(self, cases: Sequence[Case]) -> list[CaseResult]:
-        """Evaluate every rule for every case; results in the order of `cases`."""
+    def evaluate(self, cases: Sequence[Case], backend: Backend | None = None) -> list[CaseResult]:
+        """Evaluate every rule for every case; results in the order of `cases`.
+
+        `backend=None` picks the Python executor for a few cases and DuckDB for more.
+        """
         ids = [c.id for c in cases]
         if len(set(ids)) != len(ids):
             raise EngineError("case ids must be unique within one evaluation")
-        rows = self.run_tables(to_tables(cases))
+        chosen: Backend = backend or ("python" if len(cases) <= PYTHON_BATCH_LIMIT else "duckdb")
+        rows = self.run_tables(to_tables(cases), chosen)
         by_id = {row[0]: row for row in rows}
         docs = {c.id: c.model_dump(mode="json", by_alias=True) for c in cases}
         return [self.interpret(by_id[c.id], docs[c.id]) for c in cases]
 
-    def evaluate_one(self, case: Case) -> CaseResult:
-        return self.evaluate([case])[0]
+    def evaluate_one(self, case: Case, backend: Backend | None = None) -> CaseResult:
+        return self.evaluate([case], backend)[0]
 
     def interpret(self, row: Sequence[Any], doc: Mapping[str, Any] | None) -> CaseResult:
         """Turn one result row into a `CaseResult` with missing facts resolved against `doc`."""
