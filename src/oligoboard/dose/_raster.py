@@ -23,7 +23,11 @@ def polygon_edges(polygons: list[FloatArray]) -> FloatArray:
     if not closed:
         return np.empty((0, 4))
     starts = np.concatenate(closed) if len(closed) > 1 else closed[0]
-    ends = np.concatenate([np.roll(p, -1, axis=0) for p in closed]) if len(closed) > 1 else np.roll(starts, -1, 0)
+    ends = (
+        np.concatenate([np.roll(p, -1, axis=0) for p in closed])
+        if len(closed) > 1
+        else np.roll(starts, -1, 0)
+    )
     return np.hstack([starts, ends])
 
 

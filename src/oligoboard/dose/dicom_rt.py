@@ -350,7 +350,9 @@ def _dose_pixels(ds: Any, frames: int, path: Path) -> NDArray[Any]:
     bits, signed = int(getattr(ds, "BitsAllocated", 0)), int(getattr(ds, "PixelRepresentation", 0))
     syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
     raw = ds.get_item(0x7FE00010)
-    plain = syntax in (ExplicitVRLittleEndian, ImplicitVRLittleEndian) and bits in (16, 32) and raw is not None
+    plain = (
+        syntax in (ExplicitVRLittleEndian, ImplicitVRLittleEndian) and bits in (16, 32) and raw is not None
+    )
     if plain and isinstance(raw.value, bytes) and int(getattr(ds, "SamplesPerPixel", 1)) == 1:
         dtype = np.dtype(f"<{'i' if signed else 'u'}{bits // 8}")
         expected = frames * rows * columns * dtype.itemsize

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from oligoboard.dose._raster import inside_lattice, inside_rows, polygon_edges
+from oligoboard.dose._raster import inside_lattice, inside_rows, polygon_edges, touched_pixels
 from oligoboard.dose.dicom_rt import DoseGrid, Structure, StructureSet
 from oligoboard.errors import DicomError
 
@@ -161,22 +161,54 @@ def _slabs(plane_z: FloatArray, nominal: float) -> tuple[FloatArray, FloatArray]
     return below, above
 
 
-def _dose_plane(grid: DoseGrid, z: float, rows: slice, cols: slice) -> tuple[FloatArray, FloatArray] | None:
-    """Dose at plane ``z`` over a sub-window (linear between frames) and its z-gradient (Gy/mm);
-    None if z is off the grid (more than half a frame spacing beyond the first or last frame)."""
-    zs = grid.z
-    if len(zs) == 1:
-        plane = grid.dose_gy[0, rows, cols]
-        return (plane, np.zeros_like(plane)) if abs(z - zs[0]) <= 1e-3 else None
-    first_half, last_half = (zs[1] - zs[0]) / 2.0, (zs[-1] - zs[-2]) / 2.0
-    if z < zs[0] - first_half - 1e-6 or z > zs[-1] + last_half + 1e-6:
-        return None
-    zc = min(max(z, zs[0]), zs[-1])
-    k = int(np.clip(np.searchsorted(zs, zc, side="right") - 1, 0, len(zs) - 2))
-    t = (zc - zs[k]) / (zs[k + 1] - zs[k])
-    lower, upper = grid.dose_gy[k, rows, cols], grid.dose_gy[k + 1, rows, cols]
-    slope = (upper - lower) / (zs[k + 1] - zs[k])
-    return lower + (upper - lower) * t, slope
+class DosePlanes:
+    """Dose of one grid on arbitrary axial planes, computed once and shared by every structure.
+
+    ``dose(z)`` interpolates linearly between the two frames around z (a view, no copy, when z is on a
+    frame) and clamps z to the frame range; ``gradients(z)`` are the in-plane central differences
+    (Gy per pixel, one-sided at the grid edge) used for sub-point doses and each sample's in-plane range.
+    """
+
+    def __init__(self, grid: DoseGrid) -> None:
+        self.grid = grid
+        self._dose: dict[float, FloatArray] = {}
+        self._gradients: dict[float, tuple[FloatArray, FloatArray, FloatArray]] = {}
+
+    def on_grid(self, z: float) -> bool:
+        """Whether plane z lies on the grid (within half a frame spacing of the first or last frame)."""
+        zs = self.grid.z
+        if len(zs) == 1:
+            return abs(z - zs[0]) <= 1e-3
+        return bool(zs[0] - (zs[1] - zs[0]) / 2.0 - 1e-6 <= z <= zs[-1] + (zs[-1] - zs[-2]) / 2.0 + 1e-6)
+
+    def dose(self, z: float) -> FloatArray:
+        key = round(z, 6)
+        plane = self._dose.get(key)
+        if plane is None:
+            zs, frames = self.grid.z, self.grid.dose_gy
+            zc = min(max(z, zs[0]), zs[-1])
+            k = int(np.clip(np.searchsorted(zs, zc, side="right") - 1, 0, max(len(zs) - 2, 0)))
+            t = 0.0 if len(zs) == 1 else (zc - zs[k]) / (zs[k + 1] - zs[k])
+            if t <= 1e-9:
+                plane = frames[k]
+            elif t >= 1 - 1e-9:
+                plane = frames[k + 1]
+            else:
+                plane = frames[k] + (frames[k + 1] - frames[k]) * t
+            self._dose[key] = plane
+        return plane
+
+    def gradients(self, z: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(∂d/∂col, ∂d/∂row, half the in-plane dose range of a pixel) at plane z, Gy."""
+        key = round(z, 6)
+        found = self._gradients.get(key)
+        if found is None:
+            plane = self.dose(z)
+            along_x = np.gradient(plane, axis=1) if plane.shape[1] > 1 else np.zeros_like(plane)
+            along_y = np.gradient(plane, axis=0) if plane.shape[0] > 1 else np.zeros_like(plane)
+            found = (along_x, along_y, (np.abs(along_x) + np.abs(along_y)) / 2.0)
+            self._gradients[key] = found
+        return found
 
 
 def _bilinear(plane: FloatArray, fx: FloatArray, fy: FloatArray) -> FloatArray:
@@ -195,102 +227,109 @@ def _bilinear(plane: FloatArray, fx: FloatArray, fy: FloatArray) -> FloatArray:
 
 
 def structure_samples(
-    structure: Structure, grid: DoseGrid, *, nominal_spacing_mm: float, supersample: int = DEFAULT_SUPERSAMPLE
+    structure: Structure,
+    grid: DoseGrid,
+    *,
+    nominal_spacing_mm: float,
+    supersample: int = DEFAULT_SUPERSAMPLE,
+    planes: DosePlanes | None = None,
 ) -> DoseSamples:
-    """Weighted dose samples of one structure (see module docstring)."""
+    """Weighted dose samples of one structure (see module docstring). ``planes`` shares interpolated dose
+    planes between structures of the same grid."""
     if len(grid.x) < 2 or len(grid.y) < 2:
         raise DicomError(f"{grid.path.name}: dose grid needs at least 2 rows and 2 columns")
+    planes = planes if planes is not None else DosePlanes(grid)
     dx, dy = float(grid.x[1] - grid.x[0]), float(grid.y[1] - grid.y[0])
     x0, y0 = float(grid.x[0]), float(grid.y[0])
     nx, ny = len(grid.x), len(grid.y)
     s = max(1, int(supersample))
     sub = (np.arange(s) + 0.5) / s - 0.5  # sub-point offsets in pixel units
+    sub_x, sub_y = np.tile(sub, s), np.repeat(sub, s)  # the s × s sub-points of a pixel, row by row
     plane_z = structure.plane_z
     below, above = _slabs(plane_z, nominal_spacing_mm)
-    doses: list[FloatArray] = []
+    means: list[FloatArray] = []
     spreads: list[FloatArray] = []
     weights: list[FloatArray] = []
     outside = 0.0
     vmin, vmax = np.inf, -np.inf
     for index, z in enumerate(plane_z):
         polygons = structure.planes[float(z)]
-        pixel_cc = dx * dy * float(below[index] + above[index]) / MM3_PER_CC
-        vertices = np.vstack(polygons)
+        low_mm, high_mm = float(below[index]), float(above[index])
+        pixel_cc = dx * dy * (low_mm + high_mm) / MM3_PER_CC
         edges = polygon_edges(polygons)
+        vx, vy = edges[:, 0], edges[:, 1]
         # Pixel lattice around the contours, in grid indices (may extend beyond the grid).
-        c0 = int(np.floor((vertices[:, 0].min() - x0) / dx + 0.5)) - 1
-        c1 = int(np.floor((vertices[:, 0].max() - x0) / dx + 0.5)) + 1
-        r0 = int(np.floor((vertices[:, 1].min() - y0) / dy + 0.5)) - 1
-        r1 = int(np.floor((vertices[:, 1].max() - y0) / dy + 0.5)) + 1
-        cols, rows = np.arange(c0, c1 + 1), np.arange(r0, r1 + 1)
-        centre = inside_lattice(edges, y0 + r0 * dy, dy, len(rows), x0 + c0 * dx, dx, len(cols))
-        corner = inside_lattice(
-            edges, y0 + (r0 - 0.5) * dy, dy, len(rows) + 1, x0 + (c0 - 0.5) * dx, dx, len(cols) + 1
-        )
-        same = (corner[:-1, :-1] == centre) & (corner[1:, :-1] == centre) & (corner[:-1, 1:] == centre)
-        same &= corner[1:, 1:] == centre
-        vc = np.floor((vertices[:, 0] - x0) / dx + 0.5).astype(np.int64) - c0
-        vr = np.floor((vertices[:, 1] - y0) / dy + 0.5).astype(np.int64) - r0
-        same[vr, vc] = False
-        interior_r, interior_c = np.nonzero(same & centre)
-        interior_r, interior_c = rows[interior_r], cols[interior_c]
-        boundary_r, boundary_c = np.nonzero(~same)
-        # Sub-points of boundary pixels: fine rows are (pixel row, sub-row) pairs.
-        fine_y = np.asarray(y0 + (rows[:, None] + sub[None, :]) * dy, dtype=np.float64).ravel()
-        point_row = (boundary_r[:, None, None] * s + np.arange(s)[None, :, None]).repeat(s, axis=2).ravel()
-        point_fx = (cols[boundary_c][:, None, None] + sub[None, None, :]).repeat(s, axis=1).ravel()
-        hit = inside_rows(edges, fine_y, point_row, x0 + point_fx * dx)
-        point_fx, point_fy = point_fx[hit], (fine_y[point_row[hit]] - y0) / dy
-        interior_on = (interior_c >= 0) & (interior_c < nx) & (interior_r >= 0) & (interior_r < ny)
-        point_on = (point_fx >= -0.5) & (point_fx <= nx - 0.5) & (point_fy >= -0.5) & (point_fy <= ny - 0.5)
-        on_pixels = np.count_nonzero(interior_on) + np.count_nonzero(point_on) / (s * s)
+        c0 = int(np.floor((vx.min() - x0) / dx + 0.5)) - 1
+        c1 = int(np.floor((vx.max() - x0) / dx + 0.5)) + 1
+        r0 = int(np.floor((vy.min() - y0) / dy + 0.5)) - 1
+        r1 = int(np.floor((vy.max() - y0) / dy + 0.5)) + 1
+        wy, wx = r1 - r0 + 1, c1 - c0 + 1
+        lattice = (y0 + r0 * dy, dy, wy, x0 + c0 * dx, dx, wx)
+        boundary = touched_pixels(edges, *lattice)
+        interior = inside_lattice(edges, *lattice) & ~boundary
+        # Interior pixels whole; boundary pixels as s × s sub-points, even-odd rule on fine rows.
+        ir, ic = np.nonzero(interior)
+        ir, ic = ir + r0, ic + c0
+        br, bc = np.nonzero(boundary)
+        fine_y = np.asarray(
+            y0 + ((np.arange(wy) + r0)[:, None] + sub[None, :]) * dy, dtype=np.float64
+        ).ravel()
+        point_row = ((br * s)[:, None] + np.arange(s).repeat(s)[None, :]).ravel()
+        point_pixel = np.repeat(np.arange(br.size), s * s)
+        point_x = x0 + ((bc + c0)[:, None] + sub_x[None, :]).ravel() * dx
+        hit = inside_rows(edges, fine_y, point_row, point_x)
+        point_pixel = point_pixel[hit]
+        br, bc = br + r0, bc + c0
+        interior_on = (ic >= 0) & (ic < nx) & (ir >= 0) & (ir < ny)
+        boundary_on = (bc >= 0) & (bc < nx) & (br >= 0) & (br < ny)
+        point_on = boundary_on[point_pixel]
+        inside_points = np.count_nonzero(point_on)
+        on_pixels = np.count_nonzero(interior_on) + inside_points / (s * s)
         outside += pixel_cc * (interior_on.size - np.count_nonzero(interior_on))
-        outside += pixel_cc * (point_on.size - np.count_nonzero(point_on)) / (s * s)
-        window_c = slice(max(c0, 0), min(c1 + 2, nx))
-        window_r = slice(max(r0, 0), min(r1 + 2, ny))
-        planes = None
-        if window_c.start < window_c.stop and window_r.start < window_r.stop:
-            planes = _dose_plane(grid, float(z), window_r, window_c)
-        if planes is None:
+        outside += pixel_cc * (point_on.size - inside_points) / (s * s)
+        if not planes.on_grid(float(z)):
             outside += pixel_cc * on_pixels
             continue
-        plane, slope_z = planes
-        # Half the dose range across a sample's own box (linear field): |∂d/∂col|/2 + |∂d/∂row|/2 per pixel
-        # (divided by s for sub-points) plus |∂d/∂z| × half the slab. Spreading each sample over its range
-        # is what makes Dx exact in a gradient instead of a staircase of pixel-centre doses.
-        spread = np.zeros_like(plane)
-        if plane.shape[0] > 1:
-            spread += np.abs(np.gradient(plane, axis=0)) / 2.0
-        if plane.shape[1] > 1:
-            spread += np.abs(np.gradient(plane, axis=1)) / 2.0
-        half_slab = float(below[index] + above[index]) / 2.0
-        ir, ic = interior_r[interior_on] - window_r.start, interior_c[interior_on] - window_c.start
-        inner = plane[ir, ic]
-        pr, pc = point_fy[point_on] - window_r.start, point_fx[point_on] - window_c.start
-        edge = _bilinear(plane, pc, pr)
-        near_r = np.clip(np.rint(pr).astype(np.int64), 0, plane.shape[0] - 1)
-        near_c = np.clip(np.rint(pc).astype(np.int64), 0, plane.shape[1] - 1)
-        doses += [inner, edge]
-        weights += [np.full(inner.size, pixel_cc), np.full(edge.size, pixel_cc / (s * s))]
-        spreads += [
-            spread[ir, ic] + np.abs(slope_z[ir, ic]) * half_slab,
-            spread[near_r, near_c] / s + np.abs(slope_z[near_r, near_c]) * half_slab,
-        ]
-        vfx, vfy = (vertices[:, 0] - x0) / dx, (vertices[:, 1] - y0) / dy
+        # Doses at the plane and at the slab's two faces (the faces are part of the modelled volume).
+        centre = planes.dose(float(z)).ravel()
+        lower = planes.dose(float(z) - low_mm).ravel()
+        upper = planes.dose(float(z) + high_mm).ravel()
+        along_x, along_y, half_in_plane = (g.ravel() for g in planes.gradients(float(z)))
+        flat = ir[interior_on] * nx + ic[interior_on]
+        pixel = br * nx + bc
+        on = point_on.nonzero()[0]
+        p_flat = pixel[point_pixel[on]]
+        p_sub = hit.nonzero()[0][on] % (s * s)
+        shift = along_x[p_flat] * sub_x[p_sub] + along_y[p_flat] * sub_y[p_sub]
+        d_mid = np.concatenate([centre[flat], centre[p_flat] + shift])
+        d_low = np.concatenate([lower[flat], lower[p_flat] + shift])
+        d_high = np.concatenate([upper[flat], upper[p_flat] + shift])
+        in_plane = np.concatenate([half_in_plane[flat], half_in_plane[p_flat] / s])
+        # Mean over the slab of a dose linear on each half (plane to face), and the slab's dose range.
+        mean = (low_mm * (d_low + d_mid) + high_mm * (d_mid + d_high)) / (2.0 * (low_mm + high_mm))
+        top = np.maximum(np.maximum(d_low, d_mid), d_high)
+        bottom = np.minimum(np.minimum(d_low, d_mid), d_high)
+        means.append(mean)
+        spreads.append(in_plane + (top - bottom) / 2.0)
+        weights.append(np.repeat([pixel_cc, pixel_cc / (s * s)], [flat.size, p_flat.size]))
+        if top.size:
+            vmin, vmax = min(vmin, float(bottom.min())), max(vmax, float(top.max()))
+        vfx, vfy = (vx - x0) / dx, (vy - y0) / dy
         vin = (vfx >= -0.5) & (vfx <= nx - 0.5) & (vfy >= -0.5) & (vfy <= ny - 0.5)
         if np.any(vin):
-            vertex_dose = _bilinear(plane, vfx[vin] - window_c.start, vfy[vin] - window_r.start)
-            vmin, vmax = min(vmin, float(vertex_dose.min())), max(vmax, float(vertex_dose.max()))
-    dose = np.concatenate(doses) if doses else np.empty(0)
+            for face in (float(z) - low_mm, float(z), float(z) + high_mm):
+                vertex_dose = _bilinear(planes.dose(face), vfx[vin], vfy[vin])
+                vmin, vmax = min(vmin, float(vertex_dose.min())), max(vmax, float(vertex_dose.max()))
+    dose = np.concatenate(means) if means else np.empty(0)
     volume = np.concatenate(weights) if weights else np.empty(0)
     if dose.size == 0:
         return DoseSamples(structure.name, dose, volume, outside, None)
     half_range = np.concatenate(spreads)
     low, high = float((dose - half_range).min()), float((dose + half_range).max())
     binned_dose, binned_volume = _aggregate(dose, volume, half_range, low, high)
-    # Dmin/Dmax are point doses actually interpolated (samples and contour vertices), never the spread.
-    extent = (min(float(dose.min()), vmin), max(float(dose.max()), vmax))
-    return DoseSamples(structure.name, binned_dose, binned_volume, outside, extent)
+    # Dmin/Dmax are point doses actually interpolated (sample points and contour vertices, on the contour
+    # plane and on its slab faces), never the spread.
+    return DoseSamples(structure.name, binned_dose, binned_volume, outside, (vmin, vmax))
 
 
 def _aggregate(
@@ -317,11 +356,16 @@ def _aggregate(
 
 
 def compute_dvh(
-    structure: Structure, grid: DoseGrid, *, nominal_spacing_mm: float, supersample: int = DEFAULT_SUPERSAMPLE
+    structure: Structure,
+    grid: DoseGrid,
+    *,
+    nominal_spacing_mm: float,
+    supersample: int = DEFAULT_SUPERSAMPLE,
+    planes: DosePlanes | None = None,
 ) -> Dvh:
-    """DVH of one structure on one dose grid."""
+    """DVH of one structure on one dose grid (``planes`` shares dose planes across structures)."""
     samples = structure_samples(
-        structure, grid, nominal_spacing_mm=nominal_spacing_mm, supersample=supersample
+        structure, grid, nominal_spacing_mm=nominal_spacing_mm, supersample=supersample, planes=planes
     )
     return Dvh(structure.name, samples)
 
@@ -339,4 +383,8 @@ def compute_dvhs(
         chosen = [s for _, s in sorted(structure_set.structures.items()) if s.planes]
     else:
         chosen = [structure_set.by_name(n) for n in names]
-    return [compute_dvh(s, grid, nominal_spacing_mm=nominal, supersample=supersample) for s in chosen]
+    planes = DosePlanes(grid)
+    return [
+        compute_dvh(s, grid, nominal_spacing_mm=nominal, supersample=supersample, planes=planes)
+        for s in chosen
+    ]

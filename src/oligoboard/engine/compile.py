@@ -1,9 +1,10 @@
-"""Knowledge expressions → checked, macro-expanded SQL (sqlglot).
+"""Knowledge expressions → checked SQL with known inputs (sqlglot).
 
-Each `expr`/`when`/`sql` of a knowledge file is parsed once at load. Names of earlier definitions and
-decision lists are expanded in place (as parenthesised SQL), so the compiled query reads only columns of
-the features view: the same text runs on DuckDB and transpiles to Spark, and we know exactly which
-feature columns each criterion reads — that is how an unknown answer lists its missing facts.
+Each `expr`/`when`/`sql` of a knowledge file is parsed once at load and every column it names must be a
+feature column or an earlier definition (checked here, so a typo fails the load, not a patient). The query
+builder computes each definition once, in its own layer, and later rules refer to it by name; the compiler
+records, transitively through definitions, which feature columns each expression reads — that is how an
+unknown answer lists its missing facts.
 """
 
 from __future__ import annotations
@@ -24,12 +25,10 @@ _FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (exp.Select, exp.Subquery, exp.St
 
 @dataclass(frozen=True)
 class CompiledExpr:
-    """One expression, expanded down to feature columns (and attested answers)."""
+    """One checked expression: its SQL (earlier definitions referenced by name) and the features it reads."""
 
     sql: str
-    tree: exp.Expr
     reads: frozenset[str]
-    layered: str = ""  # the same expression with earlier definitions referenced by name (query layers)
 
 
 def parse_expression(text: str, *, where: str) -> exp.Expr:
@@ -85,26 +84,13 @@ class Namespace:
                 ],
             )
         reads: set[str] = set()
-
-        def expand(node: exp.Expr) -> exp.Expr:
-            if isinstance(node, exp.Column) and not node.table:
-                macro = self.macros.get(node.name)
-                if macro is not None:
-                    reads.update(macro.reads)
-                    return exp.Paren(this=macro.tree.copy())
-                if node.name in extra:
-                    reads.add(extra[node.name])
-                else:
-                    reads.add(node.name)
-            return node
-
-        expanded = tree.copy().transform(expand)
-        return CompiledExpr(
-            sql=expanded.sql(dialect=DIALECT),
-            tree=expanded,
-            reads=frozenset(reads),
-            layered=tree.sql(dialect=DIALECT),
-        )
+        for column in tree.find_all(exp.Column):
+            macro = self.macros.get(column.name)
+            if macro is not None:
+                reads.update(macro.reads)
+            else:
+                reads.add(extra.get(column.name, column.name))
+        return CompiledExpr(sql=tree.sql(dialect=DIALECT), reads=frozenset(reads))
 
     def define(self, name: str, compiled: CompiledExpr, *, where: str) -> None:
         if name in self.features or name in self.macros:
@@ -114,23 +100,20 @@ class Namespace:
         self.macros[name] = compiled
 
 
-def decision_list_sql(
-    conditions: list[CompiledExpr], values: list[str | None], otherwise: str | None, *, layered: bool = False
-) -> str:
+def decision_list_sql(conditions: list[CompiledExpr], values: list[str | None], otherwise: str | None) -> str:
     """First match wins; an unknown condition stops the list with NULL (never a wrong branch)."""
     parts = ["CASE"]
     for cond, value in zip(conditions, values, strict=True):
-        text = cond.layered if layered else cond.sql
-        parts.append(f"WHEN ({text}) IS NULL THEN NULL WHEN {text} THEN {_literal(value)}")
+        parts.append(f"WHEN ({cond.sql}) IS NULL THEN NULL WHEN {cond.sql} THEN {_literal(value)}")
     parts.append(f"ELSE {_literal(otherwise)} END")
     return " ".join(parts)
 
 
 def decision_step_sql(conditions: list[CompiledExpr]) -> str:
-    """Which rule decided (1-based), -k when rule k was unknown, 0 for `otherwise` (layered form)."""
+    """Which rule decided (1-based), -k when rule k was unknown, 0 for `otherwise`."""
     parts = ["CASE"]
     for k, cond in enumerate(conditions, start=1):
-        parts.append(f"WHEN ({cond.layered}) IS NULL THEN {-k} WHEN {cond.layered} THEN {k}")
+        parts.append(f"WHEN ({cond.sql}) IS NULL THEN {-k} WHEN {cond.sql} THEN {k}")
     parts.append("ELSE 0 END")
     return " ".join(parts)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -144,7 +144,9 @@ class _Compiler:
             # DuckDB's count_if is a sum: NULL when every input is NULL, not 0
             cond = scalar.compile(node.this)
             return lambda envs: (
-                sum(1 for v in vals if v) if (vals := [v for e in envs if keep(e) and (v := cond(e)) is not None]) else None
+                sum(1 for v in vals if v)
+                if (vals := [v for e in envs if keep(e) and (v := cond(e)) is not None])
+                else None
             )
         if isinstance(node, exp.LogicalOr):
             value = scalar.compile(node.this)
@@ -156,9 +158,16 @@ class _Compiler:
             return bool_or
         if isinstance(node, exp.Sum | exp.Min | exp.Max):
             value = scalar.compile(node.this)
-            reduce: Callable[[list[Any]], Any] = {exp.Sum: sum, exp.Min: min, exp.Max: max}[type(node)]
+            reducers: dict[type[exp.Expr], Callable[[list[Any]], Any]] = {
+                exp.Sum: sum,
+                exp.Min: min,
+                exp.Max: max,
+            }
+            reduce = reducers[type(node)]
             return lambda envs: (
-                reduce(vals) if (vals := [v for e in envs if keep(e) and (v := value(e)) is not None]) else None
+                reduce(vals)
+                if (vals := [v for e in envs if keep(e) and (v := value(e)) is not None])
+                else None
             )
         if isinstance(node, exp.ArgMin):
             value, by = scalar.compile(node.this), scalar.compile(node.expression)
@@ -172,7 +181,7 @@ class _Compiler:
             return self.agg(node.this, node.expression.this)
         raise Unsupported(f"aggregate {type(node).__name__}")
 
-    def compile(self, node: exp.Expr) -> Fn:  # noqa: C901 - one dispatch table, kept flat on purpose
+    def compile(self, node: exp.Expr) -> Fn:
         c = self.compile
         if isinstance(node, exp.Column):
             return self.column(node)
@@ -297,7 +306,9 @@ class _Compiler:
     def case(self, node: exp.Case) -> Fn:
         subject = self.compile(node.this) if node.this is not None else None
         branches = [(self.compile(i.this), self.compile(i.args["true"])) for i in node.args.get("ifs", [])]
-        default = self.compile(node.args["default"]) if node.args.get("default") is not None else (lambda _: None)
+        default = (
+            self.compile(node.args["default"]) if node.args.get("default") is not None else (lambda _: None)
+        )
 
         def case(x: Any) -> Any:
             if subject is not None:
@@ -334,7 +345,7 @@ Relation = Callable[[dict[str, list[Row]]], list[Row]]
 class QueryExecutor:
     """`QueryExecutor(sql, base_tables)(tables)` → result rows, for the SELECT/WITH subset we generate."""
 
-    def __init__(self, sql: str, base_tables: dict[str, Sequence[str]], dialect: str = "duckdb") -> None:
+    def __init__(self, sql: str, base_tables: Mapping[str, Sequence[str]], dialect: str = "duckdb") -> None:
         tree = sqlglot.parse_one(sql, dialect=dialect)
         if not isinstance(tree, exp.Select):
             raise Unsupported("top-level statement must be a SELECT")
@@ -362,13 +373,15 @@ class QueryExecutor:
             raise Unsupported(f"unknown table {name}")
         return name, node.alias_or_name
 
-    def _select(self, select: exp.Expr) -> tuple[Relation, list[str]]:  # noqa: C901 - one SELECT, step by step
+    def _select(self, select: exp.Expr) -> tuple[Relation, list[str]]:
         if isinstance(select, exp.Subquery):
             select = select.this
         if not isinstance(select, exp.Select):
             raise Unsupported(f"{type(select).__name__} in a CTE")
         ctes = self._with(select)
         from_ = select.args.get("from_") or select.args.get("from")
+        if from_ is None:
+            raise Unsupported("SELECT without FROM")
         table, alias = self._source(from_.this)
         schema: Schema = [(alias, self.schemas[table])]
         joins: list[tuple[str, str, Callable[[Env], bool], bool]] = []
@@ -384,7 +397,9 @@ class QueryExecutor:
         compiler = _Compiler(schema, aggregate=grouped)
         outputs: list[tuple[str, Fn]] = []
         for proj in select.expressions:
-            if isinstance(proj, exp.Star) or (isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star)):
+            if isinstance(proj, exp.Star) or (
+                isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star)
+            ):
                 wanted = proj.table if isinstance(proj, exp.Column) else None
                 for a, cols in schema:
                     if wanted and a != wanted:
@@ -394,7 +409,10 @@ class QueryExecutor:
                 continue
             name = proj.alias_or_name
             outputs.append((name, compiler.compile(proj)))
-        group_keys = [_Compiler(schema, False).compile(g) for g in (select.args["group"].expressions if select.args.get("group") else [])]
+        group_keys = [
+            _Compiler(schema, False).compile(g)
+            for g in (select.args["group"].expressions if select.args.get("group") else [])
+        ]
         order = select.args.get("order")
         order_keys = [o.this.name for o in order.expressions] if order else []
         columns = [name for name, _ in outputs]

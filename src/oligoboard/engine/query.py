@@ -66,10 +66,10 @@ def build_query(kb: KnowledgeBase, feature_columns: list[str]) -> tuple[str, Que
         named.extend(names)
 
     for d in kb.definitions:
-        add_layer(f"{d.expr.layered} AS {d.spec.id}", [d.spec.id])
+        add_layer(f"{d.expr.sql} AS {d.spec.id}", [d.spec.id])
     for dl in kb.decision_lists:
         step = f"{dl.spec.id}__step"
-        add_layer(f"{dl.layered_sql} AS {dl.spec.id}, {dl.step_sql} AS {step}", [dl.spec.id, step])
+        add_layer(f"{dl.value_sql} AS {dl.spec.id}, {dl.step_sql} AS {step}", [dl.spec.id, step])
 
     base = len(feature_columns)
     for i, name in enumerate(named):
@@ -84,7 +84,7 @@ def build_query(kb: KnowledgeBase, feature_columns: list[str]) -> tuple[str, Que
     for rs in kb.rule_sets:
         for crit in rs.criteria:
             layout.criteria[(rs.spec.id, crit.spec.id)] = base + len(named) + len(criteria_sql)
-            criteria_sql.append(crit.expr.layered)
+            criteria_sql.append(crit.expr.sql)
 
     inner_select = ", ".join(
         [*feature_columns, *named, *(f"{sql} AS o{i}" for i, sql in enumerate(criteria_sql))]

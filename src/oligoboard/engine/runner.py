@@ -75,7 +75,9 @@ class Engine:
         try:
             return self.con.execute(self.sql).fetchall()
         except duckdb.Error as exc:
-            raise EngineError(f"rules engine failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            raise EngineError(
+                f"rules engine failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+            ) from None
 
     def evaluate(self, cases: Sequence[Case], backend: Backend | None = None) -> list[CaseResult]:
         """Evaluate every rule for every case; results in the order of `cases`.
