@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint typecheck unit vignettes bench clean
+.PHONY: run test install lint typecheck unit vignettes bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml debian-packages.txt
+	bash scripts/system-deps.sh
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -38,6 +39,7 @@ vignettes: install
 
 bench: install
 	$(BIN)/python benchmarks/single_case.py
+	cd benchmarks && ../$(BIN)/python dvh_speed.py && ../$(BIN)/python dvh_accuracy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -91,7 +91,7 @@ def demo(
     """Assess every demo case on embedded defaults (DuckDB in memory) and print a summary."""
     from rich.table import Table
 
-    from oligoboard.assessment import assess as run_assessment
+    from oligoboard.assessment import assemble
     from oligoboard.render import styled
 
     files = sorted(p for p in directory.glob("*") if p.suffix in (".json", ".yaml", ".yml"))
@@ -99,11 +99,18 @@ def demo(
         raise InputError(f"{directory}: no demo cases found")
     engine = _engine()
     console = Console()
-    table = Table(title=f"oligoboard {__version__} — demo cases ({engine.kb.full_version})")
+    cases = [
+        load_case(p)
+        for p in track(files, description="Reading demo cases", console=err_console, transient=True)
+    ]
+    results = engine.evaluate(cases, backend="duckdb")  # one batch on DuckDB in memory, the embedded default
+    table = Table(
+        title=f"oligoboard {__version__} — {len(cases)} demo cases, DuckDB in memory ({engine.kb.full_version})"
+    )
     for col in ("case", "ESTRO/EORTC", "OMD", "M", "stage", "applies", "eligible / undetermined trials"):
         table.add_column(col)
-    for path in track(files, description="Assessing demo cases", console=err_console, transient=True):
-        out = run_assessment(load_case(path), engine)
+    for case, result in zip(cases, results, strict=True):
+        out = assemble(case, result, engine.kb)
         ds = out["disease_state"]
         applies = [r["id"] for r in out.get("recommendations", []) if r["status"] == "applies"]
         open_trials = [
@@ -113,7 +120,7 @@ def demo(
         ]
         table.add_row(
             out["case_id"],
-            styled(ds["estro_eortc"]),
+            styled(ds["estro_eortc"] or ("not OMD" if ds["omd"] is False else None)),
             styled(ds["omd"]),
             styled(ds["tnm9_m"]),
             styled(ds["stage"]),

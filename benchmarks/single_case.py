@@ -1,0 +1,98 @@
+"""Single-case assessment latency: the compiled Python executor vs DuckDB on the same SQL, same run.
+
+Prints warm p50/p99 over the demo cases for (a) the engine alone on each executor, (b) the full `assess`
+(engine + recommendations + trials + radiotherapy sections), (c) CLI start-up to JSON, with the whole
+knowledge base loaded. The ratio is DuckDB / Python on the identical statement built by `build_query`.
+
+Run: .venv/bin/python benchmarks/single_case.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from oligoboard.assessment import assemble
+from oligoboard.case.io import load_case
+from oligoboard.case.models import Case
+from oligoboard.engine.runner import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = sorted((ROOT / "examples" / "cases").glob("*.json"))
+
+
+def timings_ms(fn: Callable[[Case], object], cases: list[Case], rounds: int) -> list[float]:
+    for case in cases:  # warm-up: caches, lazy connections, first-call compilation
+        fn(case)
+    out: list[float] = []
+    for _ in range(rounds):
+        for case in cases:
+            start = time.perf_counter()
+            fn(case)
+            out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report(label: str, values: list[float]) -> None:
+    print(
+        f"  {label:<38} p50 {statistics.median(values):8.2f} ms   p99 {pct(values, 0.99):8.2f} ms   (n={len(values)})"
+    )
+
+
+def cli_startup_ms(runs: int) -> list[float]:
+    exe = shutil.which("oligoboard", path=str(Path(sys.executable).parent)) or "oligoboard"
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([exe, "assess", str(CASES[0]), "--json"], check=True, capture_output=True)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--cli-runs", type=int, default=5)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    engine = Engine()
+    load_ms = (time.perf_counter() - start) * 1000
+    cases = [load_case(p) for p in CASES]
+    kb = engine.kb
+    n_criteria = sum(len(rs.criteria) for rs in kb.rule_sets)
+    print(
+        f"knowledge {kb.full_version}: {len(kb.rule_sets)} rule sets, {n_criteria} criteria, "
+        f"{len(kb.definitions)} definitions, {len(kb.decision_lists)} decision lists; "
+        f"statement {len(engine.sql) / 1000:.1f} kB"
+    )
+    print(f"engine start (load + compile knowledge, compile executor): {load_ms:.0f} ms")
+    print(f"{len(cases)} demo cases x {args.rounds} rounds, warm:")
+
+    python = timings_ms(lambda c: engine.evaluate_one(c, backend="python"), cases, args.rounds)
+    duck = timings_ms(lambda c: engine.evaluate_one(c, backend="duckdb"), cases, max(2, args.rounds // 5))
+    full = timings_ms(lambda c: assemble(c, engine.evaluate_one(c), kb), cases, args.rounds)
+    report("engine, compiled Python executor", python)
+    report("engine, DuckDB (baseline, same SQL)", duck)
+    report("full assess (engine + all sections)", full)
+    ratio = statistics.median(duck) / statistics.median(python)
+    print(f"  speed-up of the compiled executor over DuckDB (p50): {ratio:.0f}x")
+    target = "met" if statistics.median(full) < 10 else "NOT met"
+    print(f"  target p50 < 10 ms warm for a full assessment: {target}")
+    cli = cli_startup_ms(args.cli_runs)
+    report("CLI start-up to JSON (cold process)", cli)
+
+
+if __name__ == "__main__":
+    main()
