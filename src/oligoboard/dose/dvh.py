@@ -23,6 +23,8 @@ from oligoboard.dose.dicom_rt import DoseGrid, Structure, StructureSet
 from oligoboard.errors import DicomError
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 #: Sub-points per axis in a boundary pixel (odd, so the centre is one of them).
 DEFAULT_SUPERSAMPLE = 5
@@ -238,6 +240,18 @@ def _bilinear(plane: FloatArray, fx: FloatArray, fy: FloatArray) -> FloatArray:
     return result
 
 
+def _window(edges: FloatArray, grid: DoseGrid) -> tuple[int, int, int, int]:
+    """(first row, first column, rows, columns) of the pixel lattice around contour edges, in grid
+    indices, one pixel of margin on each side (may extend beyond the grid)."""
+    dx, dy = float(grid.x[1] - grid.x[0]), float(grid.y[1] - grid.y[0])
+    x0, y0 = float(grid.x[0]), float(grid.y[0])
+    c0 = int(np.floor((edges[:, 0].min() - x0) / dx + 0.5)) - 1
+    c1 = int(np.floor((edges[:, 0].max() - x0) / dx + 0.5)) + 1
+    r0 = int(np.floor((edges[:, 1].min() - y0) / dy + 0.5)) - 1
+    r1 = int(np.floor((edges[:, 1].max() - y0) / dy + 0.5)) + 1
+    return r0, c0, r1 - r0 + 1, c1 - c0 + 1
+
+
 def structure_samples(
     structure: Structure,
     grid: DoseGrid,
@@ -255,7 +269,7 @@ def structure_samples(
     x0, y0 = float(grid.x[0]), float(grid.y[0])
     nx, ny = len(grid.x), len(grid.y)
     s = max(1, int(supersample))
-    sub = (np.arange(s) + 0.5) / s - 0.5  # sub-point offsets in pixel units
+    sub = (np.arange(s) + 0.5) / s - 0.5  # sub-row offsets in pixel units
     plane_z = structure.plane_z
     below, above = _slabs(plane_z, nominal_spacing_mm)
     means: list[FloatArray] = []
@@ -263,61 +277,53 @@ def structure_samples(
     weights: list[FloatArray] = []
     outside = 0.0
     vmin, vmax = np.inf, -np.inf
-    for index, z in enumerate(plane_z):
-        polygons = structure.planes[float(z)]
+    for index, z in enumerate(float(v) for v in plane_z):
         low_mm, high_mm = float(below[index]), float(above[index])
         pixel_cc = dx * dy * (low_mm + high_mm) / MM3_PER_CC
-        edges = polygon_edges(polygons)
-        vx, vy = edges[:, 0], edges[:, 1]
-        # Pixel lattice around the contours, in grid indices (may extend beyond the grid).
-        c0 = int(np.floor((vx.min() - x0) / dx + 0.5)) - 1
-        c1 = int(np.floor((vx.max() - x0) / dx + 0.5)) + 1
-        r0 = int(np.floor((vy.min() - y0) / dy + 0.5)) - 1
-        r1 = int(np.floor((vy.max() - y0) / dy + 0.5)) + 1
-        wy, wx = r1 - r0 + 1, c1 - c0 + 1
+        edges = polygon_edges(structure.planes[z])
+        r0, c0, wy, wx = _window(edges, grid)
         cover = pixel_coverage(edges, y0 + r0 * dy, dy, wy, x0 + c0 * dx, dx, wx, s)
+        # Samples: whole interior pixels, then the covered segment of each line of each mixed pixel.
         ir, ic = np.nonzero(cover.interior)
-        pr, pc, p_length, p_offset_x = cover.rows, cover.cols, cover.length, cover.offset_x
-        p_offset_y = sub[cover.sub_row]
-        ir, ic, pr, pc = ir + r0, ic + c0, pr + r0, pc + c0
-        interior_on = (ic >= 0) & (ic < nx) & (ir >= 0) & (ir < ny)
-        partial_on = (pc >= 0) & (pc < nx) & (pr >= 0) & (pr < ny)
-        on_pixels = np.count_nonzero(interior_on) + float(p_length[partial_on].sum()) / s
-        outside += pixel_cc * (interior_on.size - np.count_nonzero(interior_on))
-        outside += pixel_cc * float(p_length[~partial_on].sum()) / s
-        if not planes.on_grid(float(z)):
-            outside += pixel_cc * on_pixels
+        seg = cover.segment_pixel
+        rows = np.concatenate([ir, cover.mixed[0][seg]]) + r0
+        cols = np.concatenate([ic, cover.mixed[1][seg]]) + c0
+        area = np.concatenate([np.ones(ir.size), cover.length / s])  # fraction of a pixel
+        on = (cols >= 0) & (cols < nx) & (rows >= 0) & (rows < ny)
+        if not planes.on_grid(z):
+            outside += pixel_cc * float(area.sum())
             continue
-        # Doses at the plane and at the slab's two faces (the faces are part of the modelled volume).
-        centre = planes.dose(float(z)).ravel()
-        lower = planes.dose(float(z) - low_mm).ravel()
-        upper = planes.dose(float(z) + high_mm).ravel()
-        along_x, along_y = (g.ravel() for g in planes.gradients(float(z)))
-        flat = ir[interior_on] * nx + ic[interior_on]
-        p_flat = pr[partial_on] * nx + pc[partial_on]
-        p_length = p_length[partial_on]
-        gx, gy = along_x[p_flat], along_y[p_flat]
-        shift = gx * p_offset_x[partial_on] + gy * p_offset_y[partial_on]
-        d_mid = np.concatenate([centre[flat], centre[p_flat] + shift])
-        d_low = np.concatenate([lower[flat], lower[p_flat] + shift])
-        d_high = np.concatenate([upper[flat], upper[p_flat] + shift])
-        # Half the in-plane dose range over each sample's own extent (pixel, or covered part of a sub-row).
-        in_plane = np.concatenate(
-            [
-                np.abs(along_x[flat]) + np.abs(along_y[flat]),
-                np.abs(gx) * p_length + np.abs(gy) / s,
-            ]
-        )
+        outside += pixel_cc * float(area[~on].sum())
+        whole = int(np.count_nonzero(on[: ir.size]))  # interior samples come first
+        flat = rows[on] * nx + cols[on]
+        area = area[on]
+        offset_x = np.concatenate([np.zeros(ir.size), cover.offset_x])[on]
+        offset_y = np.concatenate([np.zeros(ir.size), sub[cover.sub_row]])[on]
+        # Doses at the sample points on the plane (pixel value + in-plane gradient × centroid offset) and
+        # on the slab's two faces, which are part of the modelled volume.
+        centre = planes.dose(z).ravel()
+        lower = planes.dose(z - low_mm).ravel()
+        upper = planes.dose(z + high_mm).ravel()
+        along_x, along_y = (g.ravel() for g in planes.gradients(z))
+        gx, gy = along_x[flat], along_y[flat]
+        d_mid = centre[flat] + gx * offset_x + gy * offset_y
+        d_low = d_mid + (lower[flat] - centre[flat])
+        d_high = d_mid + (upper[flat] - centre[flat])
+        # Half the in-plane dose range over each sample's extent (a pixel, or a covered line segment).
+        width_x = np.concatenate([np.ones(whole), area[whole:] * s])
+        width_y = np.concatenate([np.ones(whole), np.full(flat.size - whole, 1.0 / s)])
+        in_plane = np.abs(gx) * width_x + np.abs(gy) * width_y
         # Mean over the slab of a dose linear on each half (plane to face), and the slab's dose range.
         mean = (low_mm * (d_low + d_mid) + high_mm * (d_mid + d_high)) / (2.0 * (low_mm + high_mm))
         top = np.maximum(np.maximum(d_low, d_mid), d_high)
         bottom = np.minimum(np.minimum(d_low, d_mid), d_high)
         means.append(mean)
         spreads.append((in_plane + top - bottom) / 2.0)
-        weights.append(np.concatenate([np.full(flat.size, pixel_cc), p_length * (pixel_cc / s)]))
+        weights.append(area * pixel_cc)
         if top.size:
             vmin, vmax = min(vmin, float(bottom.min())), max(vmax, float(top.max()))
-        vfx, vfy = (vx - x0) / dx, (vy - y0) / dy
+        # Contour vertices: bilinear on the plane, shifted by the nearest pixel's change to each face.
+        vfx, vfy = (edges[:, 0] - x0) / dx, (edges[:, 1] - y0) / dy
         vin = (vfx >= -0.5) & (vfx <= nx - 0.5) & (vfy >= -0.5) & (vfy <= ny - 0.5)
         if np.any(vin):
             vertex_dose = _bilinear(centre.reshape(ny, nx), vfx[vin], vfy[vin])
@@ -350,11 +356,15 @@ def _aggregate(
     if high - low <= 1e-12:
         return np.array([low]), np.array([float(volume.sum())])
     scale = HISTOGRAM_BINS / (high - low)
-    first = np.clip(((dose - half_range - low) * scale).astype(np.int64), 0, HISTOGRAM_BINS - 1)
-    last = np.clip(((dose + half_range - low) * scale).astype(np.int64), 0, HISTOGRAM_BINS - 1)
+    start = (dose - half_range - low) * scale  # >= 0 by the choice of low, <= HISTOGRAM_BINS
+    first = np.minimum(start.astype(np.int32), HISTOGRAM_BINS - 1)
+    last = np.minimum((start + (2.0 * scale) * half_range).astype(np.int32), HISTOGRAM_BINS - 1)
     density = volume / (last - first + 1)
-    change = np.bincount(first, weights=density, minlength=HISTOGRAM_BINS + 1)
-    change -= np.bincount(last + 1, weights=density, minlength=HISTOGRAM_BINS + 1)
+    change = np.bincount(
+        np.concatenate([first, last + 1]),
+        weights=np.concatenate([density, -density]),
+        minlength=HISTOGRAM_BINS + 1,
+    )
     total = np.cumsum(change[:HISTOGRAM_BINS])
     centres = low + (np.arange(HISTOGRAM_BINS) + 0.5) / scale
     filled = total > volume.sum() * 1e-15
