@@ -39,6 +39,7 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         missing.extend(decision.missing)
         explain[name] = {
             "decided_by": decision.decided_by,
+            "source": decision.source,
             "verified": decision.compiled.spec.verified,
             "missing": list(decision.missing),
         }

@@ -30,24 +30,39 @@ def styled(value: Any) -> Text:
     return Text(text, style=STATUS_STYLE.get(text, "bold" if value is not None else "yellow"))
 
 
+def _basis(explain: dict[str, Any]) -> Text:
+    """The rule that decided, shortened to its source; unverified rules are flagged, never hidden."""
+    source = " ".join(str(explain.get("source") or "").split())
+    text = Text(source if len(source) <= 90 else source[:89] + "…", style="dim")
+    if explain.get("verified") is False:
+        text.append("  unverified", style="yellow")
+    return text
+
+
 def disease_state_panel(ds: dict[str, Any]) -> RenderableType:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(no_wrap=True)
     table.add_column()
-    table.add_column(style="dim")
     explain = ds.get("explain", {})
+    state = ds.get("estro_eortc") or ("not oligometastatic" if ds.get("omd") is False else None)
     rows = [
-        ("ESTRO/EORTC state", ds.get("estro_eortc"), explain.get("estro_eortc", {}).get("decided_by", "")),
-        ("OMD (ESTRO-ASTRO)", ds.get("omd"), explain.get("omd", {}).get("source", "")),
-        ("TNM 9th M", ds.get("tnm9_m"), explain.get("tnm9_m", {}).get("decided_by", "")),
-        ("Stage", ds.get("stage"), ""),
-        ("Prognosis (Ashworth RPA)", ds.get("prognostic_group"), "verified: false"),
+        ("ESTRO/EORTC 2020 state", state, explain.get("estro_eortc", {})),
+        ("OMD (ESTRO-ASTRO 2020)", ds.get("omd"), explain.get("omd", {})),
+        ("TNM 9th M", ds.get("tnm9_m"), explain.get("tnm9_m", {})),
+        ("Stage", ds.get("stage"), explain.get("stage", {})),
+        ("Prognosis (Ashworth 2014)", ds.get("prognostic_group"), explain.get("prognostic_group", {})),
     ]
     for label, value, why in rows:
-        table.add_row(label, styled(value), Text(str(why))[:110])
+        table.add_row(label, styled(value), _basis(why))
     parts: list[RenderableType] = [table]
+    counts = ds.get("counts") or {}
+    if counts:
+        parts.append(Text("Counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), style="dim"))
     if ds.get("missing"):
         parts.append(Text("Missing: " + ", ".join(ds["missing"]), style="yellow"))
+    for note in ds.get("conventions", []):
+        parts.append(Text("· " + " ".join(str(note).split()), style="dim"))
     return Panel(Group(*parts), title="Disease state", border_style="cyan")
 
 

@@ -173,14 +173,14 @@ def _contour_data(contours: list[Any], path: Path) -> list[FloatArray]:
     """ContourData of many contours as float arrays, parsed from the raw DS bytes in one vectorised pass
     (``parse_decimal_strings``): going through pydicom's DS class value by value takes over a second for an
     ordinary body contour, and even ``float()`` per value costs 60 ms on the example case."""
-    raws: list[bytes | None] = []
+    raws: list[bytes] = []
     for contour in contours:
         element = contour.get_item(0x30060050)
-        value = None if element is None else element.value
-        if value is not None and not isinstance(value, bytes):  # already converted (dataset built in memory)
+        value = b"" if element is None or element.value is None else element.value
+        if not isinstance(value, bytes):  # already converted (a dataset built or edited in memory)
             value = "\\".join(str(v) for v in value).encode() if len(value) else b""
         raws.append(value)
-    counts = [0 if not raw or not raw.strip() else raw.count(b"\\") + 1 for raw in raws]
+    counts = [raw.count(b"\\") + 1 if raw.strip() else 0 for raw in raws]
     try:
         values = parse_decimal_strings(b"\\".join(raw for raw, n in zip(raws, counts, strict=True) if n))
     except ValueError as exc:

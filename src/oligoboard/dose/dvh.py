@@ -174,13 +174,13 @@ class DosePlanes:
     def __init__(self, grid: DoseGrid) -> None:
         self.grid = grid
         self._dose: dict[float, FloatArray] = {}
-        self._gradients: dict[float, tuple[FloatArray, FloatArray]] = {}
+        self._gradients: dict[float, tuple[FloatArray, FloatArray, FloatArray]] = {}
 
     def on_grid(self, z: float) -> bool:
         """Whether plane z lies on the grid (within half a frame spacing of the first or last frame)."""
         zs = self.grid.z
         if len(zs) == 1:
-            return abs(z - zs[0]) <= 1e-3
+            return bool(abs(z - zs[0]) <= 1e-3)
         return bool(zs[0] - (zs[1] - zs[0]) / 2.0 - 1e-6 <= z <= zs[-1] + (zs[-1] - zs[-2]) / 2.0 + 1e-6)
 
     def dose(self, z: float) -> FloatArray:
@@ -200,13 +200,15 @@ class DosePlanes:
             self._dose[key] = plane
         return plane
 
-    def gradients(self, z: float) -> tuple[FloatArray, FloatArray]:
-        """(∂d/∂column, ∂d/∂row) at plane z in Gy per pixel: central differences, one-sided at the edge."""
+    def gradients(self, z: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(∂d/∂column, ∂d/∂row, half the dose range across a pixel) at plane z, in Gy (per pixel):
+        central differences, one-sided at the grid edge."""
         key = round(z, 6)
         found = self._gradients.get(key)
         if found is None:
             plane = self.dose(z)
-            found = (_central_difference(plane, 1), _central_difference(plane, 0))
+            along_x, along_y = _central_difference(plane, 1), _central_difference(plane, 0)
+            found = (along_x, along_y, (np.abs(along_x) + np.abs(along_y)) / 2.0)
             self._gradients[key] = found
         return found
 
@@ -296,30 +298,31 @@ def structure_samples(
         outside += pixel_cc * float(area[~on].sum())
         whole = int(np.count_nonzero(on[: ir.size]))  # interior samples come first
         flat = rows[on] * nx + cols[on]
-        area = area[on]
-        offset_x = np.concatenate([np.zeros(ir.size), cover.offset_x])[on]
-        offset_y = np.concatenate([np.zeros(ir.size), sub[cover.sub_row]])[on]
-        # Doses at the sample points on the plane (pixel value + in-plane gradient × centroid offset) and
-        # on the slab's two faces, which are part of the modelled volume.
+        # Doses at the sample points on the plane and on the slab's two faces (part of the modelled
+        # volume): whole pixels take the pixel's value, line segments add the in-plane gradient × the
+        # offset of their centroid from the pixel centre.
         centre = planes.dose(z).ravel()
         lower = planes.dose(z - low_mm).ravel()
         upper = planes.dose(z + high_mm).ravel()
-        along_x, along_y = (g.ravel() for g in planes.gradients(z))
-        gx, gy = along_x[flat], along_y[flat]
-        d_mid = centre[flat] + gx * offset_x + gy * offset_y
-        d_low = d_mid + (lower[flat] - centre[flat])
-        d_high = d_mid + (upper[flat] - centre[flat])
-        # Half the in-plane dose range over each sample's extent (a pixel, or a covered line segment).
-        width_x = np.concatenate([np.ones(whole), area[whole:] * s])
-        width_y = np.concatenate([np.ones(whole), np.full(flat.size - whole, 1.0 / s)])
-        in_plane = np.abs(gx) * width_x + np.abs(gy) * width_y
+        along_x, along_y, half_in_plane = (g.ravel() for g in planes.gradients(z))
+        d_mid, d_low, d_high = centre[flat], lower[flat], upper[flat]
+        in_plane = half_in_plane[flat[:whole]]
+        part = flat[whole:]
+        if part.size:
+            gx, gy = along_x[part], along_y[part]
+            length = cover.length[on[ir.size :]]  # covered fraction of the pixel width
+            shift = gx * cover.offset_x[on[ir.size :]] + gy * sub[cover.sub_row[on[ir.size :]]]
+            d_mid[whole:] += shift
+            d_low[whole:] += shift
+            d_high[whole:] += shift
+            in_plane = np.concatenate([in_plane, (np.abs(gx) * length + np.abs(gy) / s) / 2.0])
         # Mean over the slab of a dose linear on each half (plane to face), and the slab's dose range.
         mean = (low_mm * (d_low + d_mid) + high_mm * (d_mid + d_high)) / (2.0 * (low_mm + high_mm))
         top = np.maximum(np.maximum(d_low, d_mid), d_high)
         bottom = np.minimum(np.minimum(d_low, d_mid), d_high)
         means.append(mean)
-        spreads.append((in_plane + top - bottom) / 2.0)
-        weights.append(area * pixel_cc)
+        spreads.append(in_plane + (top - bottom) / 2.0)
+        weights.append(area[on] * pixel_cc)
         if top.size:
             vmin, vmax = min(vmin, float(bottom.min())), max(vmax, float(top.max()))
         # Contour vertices: bilinear on the plane, shifted by the nearest pixel's change to each face.

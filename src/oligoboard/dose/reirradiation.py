@@ -85,3 +85,67 @@ def cumulative_eqd2(courses: Sequence[CourseLike] | None) -> list[dict[str, obje
             }
         results.append(entry)
     return results
+
+
+#: How the re-irradiation sum treats time between courses, stated in every summary.
+REPAIR_ASSUMPTION = (
+    "no recovery between courses: full additivity of EQD2, whatever the interval (the most conservative "
+    "assumption; HyTEC re-irradiation data and clinical practice may credit partial recovery after 6+ "
+    "months, which this summary does not do)"
+)
+
+
+def _touches(course: CourseLike, field: str) -> bool:
+    dose = getattr(course.oar, field, None) if course.oar is not None else None
+    return dose is not None and float(dose) > 0
+
+
+def reirradiation_summary(courses: Sequence[CourseLike] | None) -> dict[str, object] | None:
+    """Cumulative EQD2 per organ for the organs that at least two courses irradiate, or None.
+
+    An organ counts as irradiated by a course when the course records a positive dose for it. Each organ
+    entry is the ``cumulative_eqd2`` record (per-course EQD2, α/β with its source, the cumulative limit and
+    its status) plus ``courses_touching`` and, when another course's dose to the organ is unknown,
+    ``known_courses_eqd2_gy``: the sum over the courses that report it, a lower bound (the cumulative
+    value itself stays None and the check ``unknown``). The LQ, fractionation and repair assumptions are
+    stated at the top level and in each entry. Returns None when no organ is irradiated by two courses
+    (fewer than two courses, or courses to separate organs): there is no re-irradiation to sum.
+
+    Example:
+        >>> from types import SimpleNamespace as C
+        >>> oar = lambda cord: C(spinal_cord_dmax_gy=cord, brachial_plexus_dmax_gy=None,
+        ...                      mean_lung_dose_gy=None, esophagus_dmax_gy=None)
+        >>> summary = reirradiation_summary([C(id="RT1", fractions=5, oar=oar(20.0)),
+        ...                                  C(id="RT2", fractions=10, oar=oar(30.0))])
+        >>> summary["organs"][0]["organ"], summary["organs"][0]["cumulative_eqd2_gy"]
+        ('spinal_cord', 67.5)
+        >>> reirradiation_summary([C(id="RT1", fractions=5, oar=oar(20.0))]) is None
+        True
+    """
+    courses = list(courses or [])
+    if len(courses) < 2:
+        return None
+    organs: list[dict[str, object]] = []
+    for entry in cumulative_eqd2(courses):
+        field = str(entry["field"])
+        touching = [course.id for course in courses if _touches(course, field)]
+        if len(touching) < 2:
+            continue
+        record = dict(entry)
+        record["courses_touching"] = touching
+        per_course = entry["courses"]
+        if entry["cumulative_eqd2_gy"] is None and isinstance(per_course, list):
+            known = [float(c["eqd2_gy"]) for c in per_course if c["eqd2_gy"] is not None]
+            record["known_courses_eqd2_gy"] = round(sum(known), 3)
+        organs.append(record)
+    if not organs:
+        return None
+    return {
+        "assumptions": {
+            "model": "linear-quadratic, no time factor; EQD2 = D (d + α/β) / (2 + α/β)",
+            "fractionation": "each course's organ dose is delivered in that course's number of fractions",
+            "repair": REPAIR_ASSUMPTION,
+            "alpha_beta": "per organ from knowledge/radiotherapy/alpha_beta.yaml (value and source in each entry)",
+        },
+        "organs": organs,
+    }

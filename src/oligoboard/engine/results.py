@@ -84,6 +84,14 @@ class DecisionResult:
     missing: tuple[str, ...]
 
     @property
+    def source(self) -> str:
+        """The source of the rule that decided (or of the unknown one); the list's source for `otherwise`."""
+        spec = self.compiled.spec
+        if self.step == 0:
+            return spec.source
+        return spec.rules[abs(self.step) - 1].source
+
+    @property
     def decided_by(self) -> str:
         spec = self.compiled.spec
         if self.step > 0:

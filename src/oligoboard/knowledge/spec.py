@@ -109,3 +109,4 @@ class ManifestSpec(_Spec):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     classification: list[str] = Field(min_length=1)
     description: str = ""
+    source: str = ""
