@@ -1,6 +1,6 @@
 """DVH speed on the rt-example case: all structures, oligoboard vs dicompyler-core 0.5.6, same run.
 
-Usage: ``.venv/bin/python benchmarks/dvh_speed.py [--repeat 3]``. Times are DVH computation per case
+Usage: ``.venv/bin/python benchmarks/dvh_speed.py [--repeat 5]``. Times are DVH computation per case
 (files are read once outside the timing by both tools' usual entry points: dicompyler-core re-reads its
 files inside ``get_dvh``, so its time includes parsing; we report ours with and without reading).
 """
@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "rt-example"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     rtss, rtdose = DATA / "rtss.dcm", DATA / "rtdose.dcm"
     ours_total, ours_dvh = [], []

@@ -15,6 +15,7 @@ from oligoboard.case.io import case_content_hash
 from oligoboard.case.models import Case
 from oligoboard.engine.results import CaseResult, RuleSetResult
 from oligoboard.engine.runner import Engine
+from oligoboard.errors import CaseValidationError, Problem
 from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.subsystems import optional_module
 
@@ -139,8 +140,27 @@ def radiotherapy_section(case: Case) -> list[dict[str, Any]]:
     return result
 
 
+def check_answers(case: Case, kb: KnowledgeBase) -> None:
+    """Refuse answers to criteria the knowledge base does not ask: a typo would silently leave one unanswered."""
+    known = set(kb.answer_keys)
+    unknown = [key for key in (case.answers or {}) if key not in known]
+    if unknown:
+        raise CaseValidationError(
+            f"case {case.id}: {len(unknown)} answer(s) to no known criterion",
+            [
+                Problem(
+                    f"answers[{key!r}]",
+                    "no attested criterion has this id",
+                    expected="'<rule set id>/<criterion id>'",
+                )
+                for key in unknown
+            ],
+        )
+
+
 def assess(case: Case, engine: Engine) -> dict[str, Any]:
     """The full assessment of one case, as the JSON contract."""
+    check_answers(case, engine.kb)
     result = engine.evaluate_one(case)
     return assemble(case, result, engine.kb)
 

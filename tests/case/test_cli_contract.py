@@ -92,3 +92,63 @@ def test_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
 def test_human_rendering_runs_and_shows_the_state(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["assess", str(EXAMPLES[0])], capsys)
     assert code == 0 and "Disease state" in out and "synchronous" in out
+
+
+HOSTILE = [
+    # (file name, content, phrase the error must contain)
+    ("date.yaml", "id: x\nassessment_date: 2026-02-30\n", "day is out of range"),
+    ("key.yaml", "id: x\nassessment_date: 2026-02-01\nanswers: {2026-01-01: true}\n", "is not text"),
+    ("dup.json", '{"id": "x", "assessment_date": "2026-01-01", "id": "y"}', "duplicate key 'id'"),
+    ("dup.yaml", "id: a\nid: b\nassessment_date: 2026-01-01\n", "duplicate key 'id'"),
+    ("binary.yaml", "id: !!binary aGVsbG8=\nassessment_date: 2026-01-01\n", "bytes value is not allowed"),
+    (
+        "answer.json",
+        '{"id": "x", "assessment_date": "2026-01-01", "answers": {"NCT9999/typo": true}}',
+        "answers['NCT9999/typo']",
+    ),
+    (
+        "huge.json",
+        '{"id": "x", "assessment_date": "2026-01-01", "systemic_therapy": [{"cycles": 1e400}]}',
+        "systemic_therapy[0].cycles",
+    ),
+    (
+        "inf.json",
+        '{"id": "x", "assessment_date": "2026-01-01", "lesions": [{"id": "L1", "size_mm": Infinity}]}',
+        "finite number",
+    ),
+    ("array.json", "[1, 2]", "must be a JSON/YAML object"),
+    ("empty.json", "", "not valid JSON"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "phrase"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_documents_exit_2_with_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, phrase: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    code, out, err = run(["assess", str(path), "--json"], capsys)
+    assert code == 2 and out == ""
+    assert phrase in err, err
+    assert "Traceback" not in err
+
+
+def test_answers_to_known_criteria_are_accepted_and_change_the_verdict(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    base = json.loads((EXAMPLES[1]).read_text())
+    _, out, _ = run(["assess", str(EXAMPLES[1]), "--json"], capsys)
+    before = {t["id"]: t for t in json.loads(out)["trials"]}
+    salvage = before["NCT06114108"]
+    assert salvage["status"] == "undetermined"
+    base["answers"] = {key.split("'")[1]: True for key in salvage["missing"] if key.startswith("answers[")}
+    base["answers"] |= {
+        k: False
+        for k in base["answers"]
+        if k.endswith(("pregnancy", "severe-comorbidity", "persistent-toxicity", "remaining-exclusions"))
+    }
+    path = tmp_path / "answered.json"
+    path.write_text(json.dumps(base))
+    code, out, _ = run(["assess", str(path), "--json"], capsys)
+    after = {t["id"]: t for t in json.loads(out)["trials"]}
+    assert code == 0 and after["NCT06114108"]["status"] == "eligible"

@@ -22,9 +22,21 @@ STATUSES = ["new", "progressing", "stable", "responding", None]
 lesion_st = st.fixed_dictionaries(
     {
         "organ": st.sampled_from(ORGANS),
+        "lung_relation": st.sampled_from(["contralateral", "ipsilateral_other_lobe", None]),
+        "detected_date": st.sampled_from(["2025-06-30", "2026-08-31", None]),
         "status": st.sampled_from(STATUSES),
         "amenable_to_lat": st.sampled_from([True, False, None]),
         "pattern": st.sampled_from(["discrete", "discrete", "effusion", None]),
+    }
+)
+therapy_row_st = st.fixed_dictionaries(
+    {
+        "line": st.sampled_from([1, 1, 2, None]),
+        "category": st.sampled_from(["chemo", "io", "chemo_io", "targeted", None]),
+        "start_date": st.sampled_from(["2025-01-31", "2025-08-31", "2026-02-28", "2026-03-01", None]),
+        "end_date": st.sampled_from([None, None, "2026-08-31"]),
+        "cycles": st.sampled_from([2, 4, 6, None]),
+        "best_response": st.sampled_from(["CR", "PR", "SD", "PD", None]),
     }
 )
 case_st = st.fixed_dictionaries(
@@ -33,7 +45,9 @@ case_st = st.fixed_dictionaries(
         "poly": st.sampled_from([True, False, None]),
         "omd_before": st.sampled_from([True, False, None]),
         "months": st.integers(min_value=0, max_value=40),
-        "therapy": st.sampled_from(["none", "on", "off", "unknown"]),
+        "therapy": st.one_of(
+            st.sampled_from(["none", "on", "off", "unknown"]), st.lists(therapy_row_st, max_size=3)
+        ),
         "n": st.sampled_from(["N0", "N1", "N2a", "N3", None]),
         "ecog": st.sampled_from([0, 1, 2, None]),
     }
@@ -57,13 +71,27 @@ def make_doc(i: int, p: dict[str, Any]) -> dict[str, Any]:
     if p["lesions"] is None:
         d["lesions"] = None
     else:
-        d["lesions"] = [{"id": f"L{j}", **lesion} for j, lesion in enumerate(p["lesions"])]
-    d["systemic_therapy"] = {
-        "none": [],
-        "on": [{"line": 1, "start_date": "2026-03-01", "end_date": None}],
-        "off": [{"line": 1, "start_date": "2025-03-01", "end_date": "2025-09-01"}],
-        "unknown": None,
-    }[p["therapy"]]
+        d["lesions"] = [
+            {
+                "id": f"L{j}",
+                **lesion,
+                "lung_relation": lesion["lung_relation"] if lesion["organ"] in ("lung", None) else None,
+            }
+            for j, lesion in enumerate(p["lesions"])
+        ]
+    if isinstance(p["therapy"], list):  # explicit rows; an end before its start is not a valid case
+        d["systemic_therapy"] = [
+            r
+            for r in p["therapy"]
+            if not (r["start_date"] and r["end_date"] and r["end_date"] < r["start_date"])
+        ]
+    else:
+        d["systemic_therapy"] = {
+            "none": [],
+            "on": [{"line": 1, "start_date": "2026-03-01", "end_date": None}],
+            "off": [{"line": 1, "start_date": "2025-03-01", "end_date": "2025-09-01"}],
+            "unknown": None,
+        }[p["therapy"]]
     return d
 
 

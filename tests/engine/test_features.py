@@ -94,3 +94,84 @@ def test_any_driver_positive_is_three_valued(
     }
     f = features(engine, tumour={"drivers": {**base, **drivers}})
     assert f["any_driver_positive"] is expected
+
+
+def test_ipsilateral_other_lobe_nodule_is_t4_not_a_metastasis(engine: Engine) -> None:
+    """TNM 9th: a separate nodule in another ipsilateral lobe is T4, not M1 (clinical.md §4.1); the schema's
+    lesions are distant metastases only, so it is left out of every count."""
+    t4 = lesion(1, "lung", lung_relation="ipsilateral_other_lobe")
+    f = features(engine, lesions=[t4, lesion(2, "adrenal")])
+    assert (
+        f["n_metastases"] == 1 and f["n_organs"] == 1 and f["all_lesions_in_brain_adrenal_lung_bone"] is True
+    )
+    result = engine.evaluate_one(build(lesions=[t4]))
+    assert result.definitions["omd"] is False and result.decisions["tnm9_m"].value == "M0"
+
+
+def test_lung_lesion_of_unknown_relation_makes_counts_unknown(engine: Engine) -> None:
+    result = engine.evaluate_one(build(lesions=[lesion(1, "lung", lung_relation=None)]))
+    assert result.features["n_metastases"] is None and result.features["n_organs"] is None
+    assert "lesions[0].lung_relation" in result.definition_missing["omd"]
+
+
+@pytest.mark.parametrize(
+    ("status", "detected", "expected"),
+    [
+        ("new", "2026-09-20", True),  # found after first line started: progression on therapy (RECIST)
+        ("new", "2026-05-01", False),  # already there at the start of first line
+        ("stable", "2026-09-20", False),
+        ("new", None, None),  # when it appeared is unknown
+        (None, "2026-09-20", None),
+    ],
+)
+def test_new_lesion_on_first_line(
+    engine: Engine, status: str | None, detected: str | None, expected: bool | None
+) -> None:
+    therapy = [{"line": 1, "start_date": "2026-06-01", "end_date": None}]
+    f = features(
+        engine,
+        metastatic_diagnosis_date="2026-05-01",
+        tumour={"diagnosis_date": "2026-05-01"},
+        systemic_therapy=therapy,
+        lesions=[lesion(1, "bone", status=status, detected_date=detected)],
+    )
+    assert f["any_lesion_new_on_first_line"] is expected
+
+
+def test_unknown_category_or_start_of_a_first_line_entry_stays_unknown(engine: Engine) -> None:
+    therapy = [
+        {"line": 1, "category": None, "start_date": "2026-01-01", "end_date": "2026-03-01"},
+        {"line": 1, "category": "chemo", "start_date": "2026-03-02", "end_date": None},
+    ]
+    f = features(
+        engine,
+        tumour={"diagnosis_date": "2025-12-15"},
+        metastatic_diagnosis_date="2025-12-15",
+        systemic_therapy=therapy,
+    )
+    assert f["first_line_category"] is None and f["first_line_included_io"] is None
+    therapy[0]["start_date"] = None
+    f = features(
+        engine,
+        tumour={"diagnosis_date": "2025-12-15"},
+        metastatic_diagnosis_date="2025-12-15",
+        systemic_therapy=therapy,
+    )
+    assert f["first_line_start_date"] is None
+
+
+def test_missing_facts_name_only_first_line_entries(engine: Engine) -> None:
+    therapy = [
+        {"line": 1, "category": "chemo", "start_date": "2026-06-01", "end_date": None, "cycles": None},
+        {"line": 2, "category": "io", "start_date": "2026-09-01", "end_date": None, "cycles": None},
+    ]
+    from oligoboard.engine.missing import missing_facts
+
+    result = engine.evaluate_one(build(systemic_therapy=therapy))
+    found = missing_facts(
+        {"first_line_cycles"},
+        result.features,
+        engine.kb.features,
+        build(systemic_therapy=therapy).model_dump(mode="json", by_alias=True),
+    )
+    assert found == ["systemic_therapy[0].cycles"]

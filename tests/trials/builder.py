@@ -27,6 +27,8 @@ def lesion(i: int, organ: str, status: str = "stable", **extra: Any) -> Doc:
         "amenable_to_lat": True,
         "size_mm": 15,
     }
+    if organ == "lung":  # a lung metastasis (M1a); an ipsilateral other-lobe nodule would be T4, not counted
+        doc["lung_relation"] = "contralateral"
     doc.update(extra)
     return doc
 

@@ -42,15 +42,17 @@ Response = Literal["CR", "PR", "SD", "PD"]
 MediastinalStaging = Literal["ebus", "mediastinoscopy", "pet_only", "none"]
 Technique = Literal["sbrt", "srs", "imrt", "vmat", "3dcrt"]
 
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-PositiveInt = Annotated[int, Field(gt=0)]
+# Upper bounds are plausibility limits, far above any real value: they keep absurd numbers (1e30 cycles) out of
+# the engine, where they would overflow a database column instead of being reported as the input error they are.
+LineNumber = Annotated[int, Field(gt=0, le=50)]
+Fractions = Annotated[int, Field(gt=0, le=100)]
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class _Strict(BaseModel):
     """Unknown keys are errors; values are not coerced across types (no "true" → True)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Patient(_Strict):
@@ -104,18 +106,18 @@ class Lesion(_Strict):
     pattern: Pattern | None = None
     detected_date: date | None = None
     status: LesionStatus | None = None
-    size_mm: NonNegativeFloat | None = None
+    size_mm: Annotated[float, Field(ge=0, le=1000)] | None = None
     amenable_to_lat: bool | None = None
     treated: bool | None = None
 
 
 class SystemicTherapy(_Strict):
-    line: PositiveInt | None = None
+    line: LineNumber | None = None
     regimen: str | None = None
     category: TherapyCategory | None = None
     start_date: date | None = None
     end_date: date | None = None
-    cycles: Annotated[int, Field(ge=0)] | None = None
+    cycles: Annotated[int, Field(ge=0, le=500)] | None = None
     best_response: Response | None = None
 
 
@@ -125,19 +127,22 @@ class Staging(_Strict):
     mediastinal_staging: MediastinalStaging | None = None
 
 
+OarDose = Annotated[float, Field(ge=0, le=500)]
+
+
 class OarDoses(_Strict):
-    spinal_cord_dmax_gy: NonNegativeFloat | None = None
-    brachial_plexus_dmax_gy: NonNegativeFloat | None = None
-    mean_lung_dose_gy: NonNegativeFloat | None = None
-    esophagus_dmax_gy: NonNegativeFloat | None = None
+    spinal_cord_dmax_gy: OarDose | None = None
+    brachial_plexus_dmax_gy: OarDose | None = None
+    mean_lung_dose_gy: OarDose | None = None
+    esophagus_dmax_gy: OarDose | None = None
 
 
 class RadiotherapyCourse(_Strict):
     id: Identifier
     target: Identifier | None = None
     technique: Technique | None = None
-    total_dose_gy: Annotated[float, Field(gt=0)] | None = None
-    fractions: PositiveInt | None = None
+    total_dose_gy: Annotated[float, Field(gt=0, le=500)] | None = None
+    fractions: Fractions | None = None
     oar: OarDoses | None = None
 
 
@@ -158,4 +163,6 @@ class Case(_Strict):
     radiotherapy_courses: list[RadiotherapyCourse] | None = None
     answers: dict[str, bool | None] | None = None
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, allow_inf_nan=False
+    )

@@ -133,9 +133,35 @@ def cross_field_problems(case: Case) -> list[Problem]:
     return problems
 
 
+def _key_problems(data: Any, path: str = "") -> list[Problem]:
+    """Mapping keys must be text: YAML allows `2026-01-01: true`, the contract does not."""
+    problems: list[Problem] = []
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                problems.append(
+                    Problem(path, f"key {key!r} is not text", expected="a text key", found=repr(key))
+                )
+            else:
+                problems.extend(_key_problems(value, f"{path}.{key}" if path else key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            problems.extend(_key_problems(item, f"{path}[{i}]"))
+    return problems
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"a {type(value).__name__} value is not allowed in a case document")
+
+
 def _jsonable(data: Any) -> Any:
-    """YAML gives `date` objects; strict validation reads ISO strings, so normalise through JSON."""
-    return json.loads(json.dumps(data, default=lambda o: o.isoformat() if isinstance(o, date) else str(o)))
+    """YAML gives `date` objects; strict validation reads ISO strings, so normalise through JSON.
+
+    Anything else JSON cannot carry (YAML binary, sets, timestamps with time) is refused, not stringified.
+    """
+    return json.loads(json.dumps(data, default=_json_value))
 
 
 def parse_case(data: object, *, source: str = "case") -> Case:
@@ -145,8 +171,15 @@ def parse_case(data: object, *, source: str = "case") -> Case:
             f"{source}: a case must be a JSON/YAML object",
             [Problem("", "not an object", found=type(data).__name__)],
         )
+    key_problems = _key_problems(data)
+    if key_problems:
+        raise CaseValidationError(f"{source}: invalid case ({len(key_problems)} problem(s))", key_problems)
     try:
-        case = Case.model_validate_json(json.dumps(_jsonable(data)))
+        normalised = _jsonable(data)
+    except (TypeError, ValueError) as exc:
+        raise CaseValidationError(f"{source}: invalid case", [Problem("", str(exc))]) from None
+    try:
+        case = Case.model_validate_json(json.dumps(normalised))
     except ValidationError as exc:
         problems = [_problem_from_pydantic(e) for e in exc.errors()]
         raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems) from None

@@ -5,8 +5,7 @@ Contour edges are intersected with s horizontal lines per pixel row. Sorted alon
 sets (PS3.3 C.8.8.6.3) come out right whatever their order or orientation, and the covered length of every
 pixel on a line is linear in the crossings (the one-dimensional form of the font-rasteriser accumulation).
 Coverage is therefore exact along x and sampled on s lines along y, in O(crossings + pixels), with no
-per-point polygon test. The same sorted crossings give distances along a line to the contour, which the
-shape-based interpolation between planes (``dvh._interpolated_extent``) uses.
+per-point polygon test.
 """
 
 from __future__ import annotations
@@ -53,27 +52,11 @@ def _row_crossings(edges: FloatArray, row_y: FloatArray) -> tuple[IntArray, Floa
 @dataclass(frozen=True)
 class Crossings:
     """Sorted crossings of a plane's contours with ``lines`` parallel lines, each as line · ``span`` +
-    position (positions in pixel widths from the lattice's first border, all within [0, span − 2])."""
+    position (positions in pixel widths from the lattice's first border, all within [0, span − 3])."""
 
     keys: FloatArray
     span: float
     lines: int
-
-    def nearest(self, line: IntArray, position: FloatArray) -> tuple[FloatArray, BoolArray]:
-        """Distance (pixel widths) along ``line`` from ``position`` to the nearest crossing (inf when the
-        line has none, or is not one of these lines) and the even-odd inside flag."""
-        valid = (line >= 0) & (line < self.lines)
-        if self.keys.size == 0 or not valid.any():
-            return np.full(line.size, np.inf), np.zeros(line.size, dtype=bool)
-        line = np.where(valid, line, self.lines)  # the sentinel line beyond the last has no crossings
-        base = line * self.span
-        at = np.searchsorted(self.keys, base + np.clip(position, -0.5, self.span - 1.5), side="left")
-        starts = np.searchsorted(self.keys, np.arange(self.lines + 2) * self.span, side="left")
-        first, stop = starts[line], starts[line + 1]
-        last = self.keys.size - 1
-        left = np.where(at > first, position - (self.keys[np.maximum(at - 1, 0)] - base), np.inf)
-        right = np.where(at < stop, (self.keys[np.minimum(at, last)] - base) - position, np.inf)
-        return np.minimum(left, right), valid & ((at - first) % 2 == 1)
 
 
 def line_crossings(
@@ -93,17 +76,15 @@ class Coverage:
     """How a plane's contours cover a pixel lattice.
 
     ``interior``: pixels wholly inside. Mixed pixels (cut by the contour, or whose lines disagree) are
-    listed in ``mixed`` (row, column) with their covered fraction ``mixed_area`` and its centroid offset
-    (``mixed_cx``, ``mixed_cy``, pixel widths from the pixel centre). Each covered part of a mixed pixel's
-    line is a segment: its pixel (index into ``mixed``), line (``sub_row``), covered ``length`` (fraction
-    of the pixel width) and centroid offset ``offset_x``. ``rows`` holds the sorted crossings.
+    listed in ``mixed`` (row, column) with their covered fraction ``mixed_area``. Each covered part of a
+    mixed pixel's line is a segment: its pixel (index into ``mixed``), line (``sub_row``), covered
+    ``length`` (fraction of the pixel width) and centroid offset ``offset_x`` (pixel widths from the pixel
+    centre). ``rows`` holds the sorted crossings.
     """
 
     interior: BoolArray
     mixed: tuple[IntArray, IntArray]
     mixed_area: FloatArray
-    mixed_cx: FloatArray
-    mixed_cy: FloatArray
     segment_pixel: IntArray
     sub_row: IntArray
     length: FloatArray
@@ -127,7 +108,7 @@ def pixel_coverage(
     ei, ef = np.empty(0, dtype=np.int64), np.empty(0)
     interior = np.zeros((ny, nx), dtype=bool)
     if rows.keys.size == 0:
-        return Coverage(interior, (ei, ei), ef, ef, ef, ei, ei, ef, ef, rows)
+        return Coverage(interior, (ei, ei), ef, ei, ei, ef, ef, rows)
     lines = np.floor(rows.keys / rows.span).astype(np.int64)
     position = rows.keys - lines * rows.span
     first_of_line = np.searchsorted(lines, lines, side="left")
@@ -139,20 +120,26 @@ def pixel_coverage(
     cell = (lines // s) * (nx + 1) + col
     size = ny * (nx + 1)
     carry = np.bincount(cell + 1, weights=sign, minlength=size + 1)[:size].reshape(ny, nx + 1)
-    total = np.cumsum(carry, axis=1) + np.bincount(cell, weights=partial, minlength=size).reshape(ny, nx + 1)
-    total = total[:, :nx]  # sums of ±1 and of fractions; 1e-9 absorbs their rounding
-    crossed = np.bincount(cell, minlength=size).reshape(ny, nx + 1)[:, :nx] > 0
+    # Sums of ±1 and of fractions: 1e-9 absorbs their rounding. The extra last column (right of the
+    # lattice) holds no crossing and sums to 0 on every line, so it is neither interior nor mixed.
+    total = np.cumsum(carry, axis=1)
+    total += np.bincount(cell, weights=partial, minlength=size).reshape(ny, nx + 1)
+    crossed = np.bincount(cell, minlength=size).reshape(ny, nx + 1) > 0
     interior = (total >= s - 1e-9) & ~crossed
     mixed_r, mixed_c = np.nonzero(crossed | ((total > 1e-9) & ~interior))
+    interior = interior[:, :nx]
     if mixed_r.size == 0:
-        return Coverage(interior, (ei, ei), ef, ef, ef, ei, ei, ef, ef, rows)
-    # Per line of each mixed pixel: crossings left of its borders, from searchsorted on the sorted keys.
+        return Coverage(interior, (ei, ei), ef, ei, ei, ef, ef, rows)
+    # Per line of each mixed pixel: crossings left of its two borders, from searchsorted on the sorted keys.
     query_line = (mixed_r[:, None] * s + np.arange(s)[None, :]).ravel()
     base = query_line * rows.span
     query_col = np.repeat(mixed_c, s)
-    left = np.searchsorted(rows.keys, base + query_col, side="left")
-    right = np.searchsorted(rows.keys, base + query_col + 1, side="left")
-    line_start = np.searchsorted(rows.keys, base, side="left")
+    n = query_line.size
+    borders = np.searchsorted(
+        rows.keys, np.concatenate([base + query_col, base + query_col + 1]), side="left"
+    )
+    left, right = borders[:n], borders[n:]
+    line_start = np.searchsorted(rows.keys, np.arange(ny * s + 1) * rows.span, side="left")[query_line]
     partial_sum = np.concatenate([[0.0], np.cumsum(partial)])
     moment_sum = np.concatenate([[0.0], np.cumsum(sign * (0.25 - (u - 0.5) ** 2) / 2.0)])
     length = ((left - line_start) % 2 == 1) + partial_sum[right] - partial_sum[left]
@@ -162,9 +149,5 @@ def pixel_coverage(
     offset_x = moment[keep] / length
     pixel = keep // s
     sub_row = keep % s
-    offset_y = (sub_row + 0.5) / s - 0.5
     area = np.bincount(pixel, weights=length, minlength=mixed_r.size)
-    safe = np.where(area > 0, area, 1.0)
-    cx = np.bincount(pixel, weights=length * offset_x, minlength=mixed_r.size) / safe
-    cy = np.bincount(pixel, weights=length * offset_y, minlength=mixed_r.size) / safe
-    return Coverage(interior, (mixed_r, mixed_c), area / s, cx, cy, pixel, sub_row, length, offset_x, rows)
+    return Coverage(interior, (mixed_r, mixed_c), area / s, pixel, sub_row, length, offset_x, rows)

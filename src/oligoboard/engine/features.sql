@@ -7,7 +7,9 @@
 --  * A list that was omitted (lesions_known = FALSE) makes every fact derived from it NULL; an empty list
 --    gives zero counts.
 --  * Counting units are defined here once; each rule names the count it uses (see docs/counting.md).
---    Every entry of `lesions` is one distant metastasis. Organs are counted by the schema's organ value, so
+--    Every entry of `lesions` is one distant metastasis, except a lung nodule in another ipsilateral lobe
+--    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
+--    makes every count unknown (it may or may not be a metastasis). Organs are counted by the schema's organ value, so
 --    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system").
 --  * Months are days / 30.4375 (mean Gregorian month) for display and thresholds on durations; calendar
 --    cut-offs (the 6-month synchronous rule) compare dates with INTERVAL arithmetic in the knowledge files.
@@ -16,7 +18,8 @@ lesion_agg AS (
     SELECT
         l.case_id,
         count(*) AS n_rows,
-        count_if(l.organ IS NULL) AS n_organ_null,
+        -- lesions whose site is unknown: no organ, or a lung lesion that may be a T4 nodule
+        count_if(l.organ IS NULL OR (l.organ = 'lung' AND l.lung_relation IS NULL)) AS n_site_unknown,
         count_if(l.organ = 'brain') AS n_brain,
         count_if(l.organ <> 'brain') AS n_extracranial,
         count(DISTINCT l.organ) AS n_organs_distinct,
@@ -53,6 +56,7 @@ lesion_agg AS (
         ) AS max_per_organ,
         count_if(l.status IN ('progressing', 'new')) AS n_progressing_or_new
     FROM lesions AS l
+    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
     GROUP BY l.case_id
 ),
 therapy_agg AS (
@@ -68,7 +72,10 @@ therapy_agg AS (
         count_if(t.line IS NULL) AS n_line_null,
         count_if(t.line = 1) AS n_first_line_rows,
         max(t.line) AS max_line,
-        min(t.start_date) FILTER (WHERE t.line = 1) AS first_line_start_date,
+        -- an unknown start of any line-1 entry makes the first-line start unknown (min would skip it)
+        CASE
+            WHEN count_if(t.line = 1 AND t.start_date IS NULL) = 0 THEN min(t.start_date) FILTER (WHERE t.line = 1)
+        END AS first_line_start_date,
         max(t.end_date) FILTER (WHERE t.line = 1) AS first_line_last_end_date,
         count_if(t.line = 1 AND t.end_date IS NULL) AS n_first_line_ongoing,
         sum(t.cycles) FILTER (WHERE t.line = 1) AS first_line_cycles_sum,
@@ -77,11 +84,29 @@ therapy_agg AS (
             CASE t.best_response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END
         ) FILTER (WHERE t.line = 1) AS first_line_best_response_rank,
         count_if(t.line = 1 AND t.best_response IS NULL) AS n_first_line_response_null,
-        arg_min(t.category, t.start_date) FILTER (WHERE t.line = 1) AS first_line_first_category,
-        count_if(t.line = 1 AND t.category IN ('io', 'chemo_io')) AS n_first_line_io
+        CASE
+            WHEN count_if(t.line = 1 AND t.category IS NULL) = 0
+                THEN arg_min(t.category, t.start_date) FILTER (WHERE t.line = 1)
+        END AS first_line_first_category,
+        count_if(t.line = 1 AND t.category IN ('io', 'chemo_io')) AS n_first_line_io,
+        count_if(t.line = 1 AND t.category IS NULL) AS n_first_line_category_null
     FROM therapies AS t
     JOIN patients AS p ON p.case_id = t.case_id
     GROUP BY t.case_id
+),
+new_on_first_line AS (
+    -- a lesion found new after first-line therapy started is progression on that therapy (RECIST: a new
+    -- lesion is progressive disease); unknown when its status, its detection date or the start is unknown
+    SELECT
+        l.case_id,
+        count_if(l.status = 'new' AND l.detected_date > ta.first_line_start_date) AS n_new_after_start,
+        count_if(
+            l.status IS NULL OR (l.status = 'new' AND (l.detected_date IS NULL OR ta.first_line_start_date IS NULL))
+        ) AS n_unknown
+    FROM lesions AS l
+    JOIN therapy_agg AS ta ON ta.case_id = l.case_id
+    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
+    GROUP BY l.case_id
 ),
 rt_agg AS (
     SELECT r.case_id, count(*) AS n_rows
@@ -140,27 +165,28 @@ SELECT
     date_diff('day', p.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
     -- lesion counts (counting units: see docs/counting.md)
     p.lesions_known,
-    CASE WHEN p.lesions_known THEN coalesce(la.n_rows, 0) END AS n_metastases,
-    CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.n_brain, 0) END
+    CASE WHEN p.lesions_known AND coalesce(la.n_lung_relation_null, 0) = 0 THEN coalesce(la.n_rows, 0) END
+        AS n_metastases,
+    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_brain, 0) END
         AS n_intracranial,
-    CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.n_extracranial, 0) END
+    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extracranial, 0) END
         AS n_extracranial,
-    CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.n_organs_distinct, 0) END
+    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_organs_distinct, 0) END
         AS n_organs,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
             THEN coalesce(la.n_extracranial_organs_distinct, 0)
     END AS n_extracranial_organs,
-    CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.n_extrathoracic, 0) END
+    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extrathoracic, 0) END
         AS n_extrathoracic,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
             THEN coalesce(la.n_extrathoracic_organs_distinct, 0)
     END AS n_extrathoracic_organs,
     CASE
         WHEN NOT p.lesions_known THEN NULL
         WHEN coalesce(la.n_m1a, 0) > 0 THEN TRUE
-        WHEN coalesce(la.n_organ_null, 0) + coalesce(la.n_lung_relation_null, 0) > 0 THEN NULL
+        WHEN coalesce(la.n_site_unknown, 0) + coalesce(la.n_lung_relation_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_intrathoracic_m1a,
     CASE
@@ -188,15 +214,15 @@ SELECT
         ELSE FALSE
     END AS any_lesion_new,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
             THEN coalesce(la.n_progressing_or_new_extracranial, 0)
     END AS n_progressing_extracranial,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
             THEN coalesce(la.n_progressing_or_new_extracranial_organs, 0)
     END AS n_progressing_extracranial_organs,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
             THEN coalesce(la.n_rows, 0) = coalesce(la.n_in_brain_adrenal_lung_bone, 0)
     END AS all_lesions_in_brain_adrenal_lung_bone,
     CASE WHEN p.lesions_known AND coalesce(la.n_size_null, 0) = 0 THEN la.max_lesion_size_mm END
@@ -236,29 +262,41 @@ SELECT
             CASE ta.first_line_best_response_rank WHEN 1 THEN 'CR' WHEN 2 THEN 'PR' WHEN 3 THEN 'SD' WHEN 4 THEN 'PD' END
     END AS first_line_best_response,
     ta.first_line_first_category AS first_line_category,
-    CASE WHEN ta.n_first_line_rows > 0 THEN ta.n_first_line_io > 0 END AS first_line_included_io,
+    CASE
+        WHEN ta.n_first_line_io > 0 THEN TRUE
+        WHEN ta.n_first_line_rows > 0 AND ta.n_first_line_category_null = 0 THEN FALSE
+    END AS first_line_included_io,
     -- radiotherapy
     p.rt_known,
     CASE WHEN p.rt_known THEN coalesce(ra.n_rows, 0) END AS n_rt_courses
     -- >>> features added for guidelines (keep this marker)
+    , CASE
+        WHEN NOT p.lesions_known OR NOT p.systemic_known THEN NULL
+        WHEN coalesce(nf.n_new_after_start, 0) > 0 THEN TRUE
+        WHEN coalesce(nf.n_unknown, 0) > 0 THEN NULL
+        ELSE FALSE
+    END AS any_lesion_new_on_first_line
     -- >>> features added for trials (keep this marker)
-    , CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.max_per_organ, 0) END
+    , CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.max_per_organ, 0) END
         AS max_metastases_per_organ
-    , CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.n_liver, 0) END
+    , CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_liver, 0) END
         AS n_liver_metastases
-    , CASE WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 THEN coalesce(la.n_lung, 0) END
+    , CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_lung, 0) END
         AS n_lung_metastases
     , CASE
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 AND p.primary_status IN ('untreated', 'progressing')
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 AND p.primary_status IN ('untreated', 'progressing')
             THEN coalesce(la.n_extracranial, 0) + 1
-        WHEN p.lesions_known AND coalesce(la.n_organ_null, 0) = 0 AND p.primary_status IN ('controlled', 'resected')
+        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 AND p.primary_status IN ('controlled', 'resected')
             THEN coalesce(la.n_extracranial, 0)
     END AS n_extracranial_with_primary
-    , CASE WHEN p.lesions_known AND coalesce(la.n_status_null, 0) = 0 THEN coalesce(la.n_progressing_or_new, 0) END
-        AS n_progressing_sites
+    , CASE
+        WHEN p.lesions_known AND coalesce(la.n_status_null, 0) + coalesce(la.n_lung_relation_null, 0) = 0
+            THEN coalesce(la.n_progressing_or_new, 0)
+    END AS n_progressing_sites
     , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
         AS months_first_line_to_metastatic_diagnosis
 FROM patients AS p
 LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id
 LEFT JOIN therapy_agg AS ta ON ta.case_id = p.case_id
+LEFT JOIN new_on_first_line AS nf ON nf.case_id = p.case_id
 LEFT JOIN rt_agg AS ra ON ra.case_id = p.case_id

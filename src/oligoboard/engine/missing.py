@@ -13,7 +13,8 @@ from typing import Any
 
 from oligoboard.knowledge.loader import FeatureInfo
 
-_UNKNOWN_VALUES = (None, "not_tested")
+# values that say "we do not know" as surely as a blank does
+_UNKNOWN_VALUES = (None, "not_tested", "absent_unknown")
 
 
 def _lookup(doc: Any, dotted: str) -> tuple[bool, Any]:
@@ -27,17 +28,25 @@ def _lookup(doc: Any, dotted: str) -> tuple[bool, Any]:
 
 
 def concrete_missing(doc: Mapping[str, Any], pattern: str) -> list[str]:
-    """The concrete unknown fields behind one catalogue input pattern (`lesions[].organ`)."""
-    if "[]" not in pattern:
+    """The concrete unknown fields behind one catalogue input pattern.
+
+    `lesions[].organ` checks every lesion; `systemic_therapy[line=1].cycles` only the items whose `line` is 1,
+    so a missing cycle count of a second-line entry is not reported for a first-line criterion.
+    """
+    if "[" not in pattern:
         found, value = _lookup(doc, pattern)
         return [] if found and value not in _UNKNOWN_VALUES else [pattern]
-    head, _, tail = pattern.partition("[]")
+    head, _, rest = pattern.partition("[")
+    selector, _, tail = rest.partition("]")
     found, items = _lookup(doc, head)
     if not found:
         return [head]
     tail = tail.lstrip(".")
+    key, _, wanted = selector.partition("=")
     out: list[str] = []
     for i, item in enumerate(items or []):
+        if key and str(item.get(key)) != wanted:
+            continue
         ok, value = _lookup(item, tail)
         if not ok or value in _UNKNOWN_VALUES:
             out.append(f"{head}[{i}].{tail}")

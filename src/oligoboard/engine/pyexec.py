@@ -91,11 +91,23 @@ def _shift(d: Any, amount: int, unit: str) -> Any:
     raise Unsupported(f"interval unit {unit}")
 
 
+def _divide(a: Any, b: Any) -> float:
+    """DuckDB 2.0 divides as doubles: x/0 is ±inf, 0/0 is NaN (not NULL)."""
+    if b == 0:
+        return math.nan if a == 0 else math.copysign(math.inf, a)
+    return float(a) / float(b)
+
+
 def _cast(value: Any, to: str) -> Any:
     if value is None:
         return None
     if to in ("INT", "BIGINT", "INTEGER", "SMALLINT"):
-        return int(value)
+        # DuckDB rounds half away from zero when casting a fraction to an integer
+        return (
+            int(math.copysign(math.floor(abs(value) + 0.5), value))
+            if isinstance(value, float)
+            else int(value)
+        )
     if to in ("DOUBLE", "FLOAT", "DECIMAL"):
         return float(value)
     if to in ("TEXT", "VARCHAR"):
@@ -173,7 +185,12 @@ class _Compiler:
             value, by = scalar.compile(node.this), scalar.compile(node.expression)
 
             def arg_min(envs: list[Env]) -> Any:
-                pairs = [(b, value(e)) for e in envs if keep(e) and (b := by(e)) is not None]
+                # DuckDB skips rows where either the value or the ordering key is NULL
+                pairs = [
+                    (b, v)
+                    for e in envs
+                    if keep(e) and (b := by(e)) is not None and (v := value(e)) is not None
+                ]
                 return min(pairs, key=lambda p: p[0])[1] if pairs else None
 
             return arg_min
@@ -234,6 +251,10 @@ class _Compiler:
             op = comparisons[type(node)]
             a, b = c(node.this), c(node.expression)
             return lambda x: op(a(x), b(x))
+        if isinstance(node, exp.NullSafeNEQ | exp.NullSafeEQ):
+            a, b = c(node.this), c(node.expression)
+            equal = isinstance(node, exp.NullSafeEQ)
+            return lambda x: (a(x) == b(x)) is equal
         if isinstance(node, exp.Between):
             v, lo, hi = c(node.this), c(node.args["low"]), c(node.args["high"])
             ge, le = comparisons[exp.GTE], comparisons[exp.LTE]
@@ -279,7 +300,7 @@ class _Compiler:
             exp.Add: lambda a, b: a + b,
             exp.Sub: lambda a, b: a - b,
             exp.Mul: lambda a, b: a * b,
-            exp.Div: lambda a, b: None if b == 0 else a / b,
+            exp.Div: _divide,
         }
         if type(node) in arithmetic:
             fn = arithmetic[type(node)]

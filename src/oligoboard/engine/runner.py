@@ -3,7 +3,7 @@
 `build_query` produces one statement. DuckDB (in memory) runs it for batches: it scales to cohorts but
 re-binds and re-optimises the wide statement on every execution (~150 ms even when PREPAREd). The
 compiled Python executor (`pyexec`) runs the very same statement for a handful of cases in about a
-millisecond. `tests/engine/test_executors.py` checks that both give identical answers.
+millisecond. `tests/engine/test_batch.py` checks that both give identical answers.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ class Engine:
         if backend == "python":
             named = {t: [dict(zip(TABLE_COLUMNS[t], r, strict=True)) for r in tables.rows(t)] for t in TABLES}
             return [tuple(row[c] for c in self.python.columns) for row in self.python(named)]
-        self._load(tables)
         try:
+            self._load(tables)
             return self.con.execute(self.sql).fetchall()
         except duckdb.Error as exc:
             raise EngineError(
