@@ -158,6 +158,15 @@ def check_answers(case: Case, kb: KnowledgeBase) -> None:
         )
 
 
+def cumulative_section(case: Case) -> dict[str, Any] | None:
+    """Cumulative EQD2 per organ when two or more courses reach the same organ (re-irradiation)."""
+    dose = optional_module("oligoboard.dose.reirradiation")
+    if dose is None:
+        return None
+    summary: dict[str, Any] | None = dose.reirradiation_summary(case.radiotherapy_courses or [])
+    return summary
+
+
 def assess(case: Case, engine: Engine) -> dict[str, Any]:
     """The full assessment of one case, as the JSON contract."""
     check_answers(case, engine.kb)
@@ -185,4 +194,5 @@ def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any
     out.update(recommendations)
     out.update(trials)
     out["radiotherapy"] = radiotherapy_section(case)
+    out["radiotherapy_cumulative"] = cumulative_section(case)
     return out

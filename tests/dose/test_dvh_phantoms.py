@@ -85,3 +85,11 @@ def test_planes_stacked_into_one_coverage_call_give_the_same_dvh(
     batched = compute_dvhs(structure_set, grid)[0].summary()
     monkeypatch.setattr(dvh_module, "COVERAGE_BATCH_PIXELS", 1)
     assert compute_dvhs(structure_set, grid)[0].summary() == batched
+
+
+def test_dose_at_volume_stays_within_dmin_dmax(phantom_dir: Path) -> None:
+    phantom = Phantom("bounded", "sphere", 7.5, "gradient_x")
+    rtss, rtdose = write_phantom(phantom, phantom_dir)
+    dvh = compute_dvhs(read_rtstruct(rtss), read_rtdose(rtdose))[0]
+    for volume_cc in (1e-6, 0.03, 0.5, dvh.volume_cc, 10 * dvh.volume_cc):
+        assert dvh.min_gy <= dvh.dose_at_volume_cc(volume_cc) <= dvh.max_gy

@@ -95,9 +95,11 @@ class Dvh:
         cumulative = np.cumsum(weights) - weights / 2.0  # volume hotter than each sample's midpoint
         if volume_cc <= 0:
             return self.max_gy
-        return float(
-            np.interp(volume_cc, cumulative, dose_desc, left=float(dose_desc[0]), right=float(dose_desc[-1]))
+        value = np.interp(
+            volume_cc, cumulative, dose_desc, left=float(dose_desc[0]), right=float(dose_desc[-1])
         )
+        # The spread of each sample reaches past the point doses; Dx stays within [Dmin, Dmax] (docs/dvh.md).
+        return float(min(max(value, self.min_gy), self.max_gy))
 
     def dose_at_volume_percent(self, percent: float) -> float:
         """D_x%: the minimum dose to the hottest ``percent`` of the in-grid volume."""
