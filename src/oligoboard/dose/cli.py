@@ -19,11 +19,10 @@ import typer
 from rich.console import Console
 
 from oligoboard.dose import lq
-from oligoboard.dose.dicom_rt import check_same_frame, read_rtdose, read_rtstruct
-from oligoboard.dose.dvh import compute_dvhs
-from oligoboard.dose.plancheck import check_plan
-from oligoboard.dose.report import plan_html, plan_table
 from oligoboard.errors import InputError
+
+# pydicom and the DVH engine are imported inside the DICOM commands: every `oligoboard` invocation builds
+# this Typer app, and a case assessment should not pay for loading a DICOM stack it never uses.
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -117,6 +116,9 @@ def dvh_command(
     ] = None,
 ) -> None:
     """Dose-volume statistics per structure from DICOM RT files."""
+    from oligoboard.dose.dicom_rt import check_same_frame, read_rtdose, read_rtstruct
+    from oligoboard.dose.dvh import compute_dvhs
+
     structure_set, grid = read_rtstruct(rtstruct), read_rtdose(rtdose)
     check_same_frame(structure_set, grid)
     dvhs = compute_dvhs(structure_set, grid, structure or None)
@@ -161,6 +163,9 @@ def plan_check_command(
     html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report here.")] = None,
 ) -> None:
     """Evaluate a protocol's DVH constraints: pass / within_tolerance / fail / unknown per constraint."""
+    from oligoboard.dose.plancheck import check_plan
+    from oligoboard.dose.report import plan_html, plan_table
+
     result = check_plan(rtdose, rtstruct, rtplan, protocol)
     if html is not None:
         html.write_text(plan_html(result), encoding="utf-8")
