@@ -30,7 +30,8 @@ def chemo_io(start: str, cycles: int, response: str) -> dict[str, Any]:
 def case(case_id: str, today: str, dx: str, mdx: str, lesions: list[dict[str, Any]],
          therapy: list[dict[str, Any]] | None, *, history: tuple[bool | None, bool | None, bool] = (False, False, False),
          primary: tuple[str, bool | None] = ("untreated", True), n: str = "N1", ecog: int = 1,
-         drivers: dict[str, str] | None = None, rt: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+         drivers: dict[str, str] | None = None, rt: list[dict[str, Any]] | None = None,
+         answers: dict[str, bool] | None = None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "schema": "oligoboard/case@1", "id": case_id, "assessment_date": today,
         "patient": {"age_years": 64, "sex": "female", "ecog": ecog},
@@ -43,7 +44,7 @@ def case(case_id: str, today: str, dx: str, mdx: str, lesions: list[dict[str, An
         "systemic_therapy": therapy,
         "staging": {"fdg_pet_ct_date": mdx, "brain_mri_date": mdx, "mediastinal_staging": "ebus"},
         "radiotherapy_courses": rt or [],
-        "answers": {},
+        "answers": answers or {},
     }
     if therapy is None:
         del doc["systemic_therapy"]  # omitted = unknown
@@ -62,7 +63,11 @@ DEMOS = [
          rt=[{"id": "RT1", "target": "L1", "technique": "sbrt", "total_dose_gy": 30, "fractions": 5,
               "oar": {"spinal_cord_dmax_gy": 23.0}},
              {"id": "RT2", "target": "primary", "technique": "vmat", "total_dose_gy": 60, "fractions": 30,
-              "oar": {"mean_lung_dose_gy": 20.5, "spinal_cord_dmax_gy": 44.0}}]),
+              "oar": {"mean_lung_dose_gy": 20.5, "spinal_cord_dmax_gy": 44.0}}],
+         # the research nurse has answered salVage's clinician-attested criteria: the trial becomes decidable
+         answers={"NCT06114108/consent": True, "NCT06114108/contraception": True,
+                  "NCT06114108/severe-comorbidity": False, "NCT06114108/persistent-toxicity": False,
+                  "NCT06114108/pregnancy": False, "NCT06114108/remaining-exclusions": False}),
     case("demo-03-sync-brain-single", "2026-09-15", "2026-08-20", "2026-08-20",
          [{"organ": "brain", "laterality": "right"}], []),
     case("demo-04-metachronous-oligorecurrence", "2026-10-05", "2023-04-11", "2026-09-28",

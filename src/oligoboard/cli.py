@@ -104,31 +104,36 @@ def demo(
         for p in track(files, description="Reading demo cases", console=err_console, transient=True)
     ]
     results = engine.evaluate(cases, backend="duckdb")  # one batch on DuckDB in memory, the embedded default
-    table = Table(
-        title=f"oligoboard {__version__} — {len(cases)} demo cases, DuckDB in memory ({engine.kb.full_version})"
-    )
-    for col in ("case", "ESTRO/EORTC", "OMD", "M", "stage", "applies", "eligible / undetermined trials"):
-        table.add_column(col)
+    table = Table(title=f"oligoboard {__version__} — {len(cases)} demo cases on DuckDB in memory")
+    for col in ("case", "ESTRO/EORTC state", "OMD", "M", "stage", "guidelines that apply", "trials"):
+        table.add_column(col, overflow="fold")
     for case, result in zip(cases, results, strict=True):
         out = assemble(case, result, engine.kb)
         ds = out["disease_state"]
         applies = [r["id"] for r in out.get("recommendations", []) if r["status"] == "applies"]
-        open_trials = [
-            f"{t['id']}:{t['status'][0]}"
-            for t in out.get("trials", [])
-            if t["status"] in ("eligible", "undetermined")
-        ]
+        statuses = [t["status"] for t in out.get("trials", [])]
         table.add_row(
-            out["case_id"],
+            out["case_id"].removeprefix("demo-"),
             styled(ds["estro_eortc"] or ("not OMD" if ds["omd"] is False else None)),
             styled(ds["omd"]),
             styled(ds["tnm9_m"]),
             styled(ds["stage"]),
-            ", ".join(applies),
-            ", ".join(open_trials),
+            _short_recommendations(applies),
+            f"{statuses.count('eligible')} eligible, {statuses.count('undetermined')} open",
         )
+    console.print(f"knowledge {engine.kb.full_version}", style="dim")
     console.print(table)
     console.print("Details: oligoboard assess examples/cases/<case>.json  (add --json for the contract)")
+
+
+def _short_recommendations(ids: list[str]) -> str:
+    """`dlcg-2025-3, dlcg-2025-4, astro-estro-2023-1` → `DLCG 3,4 · ASTRO/ESTRO 1`."""
+    groups: dict[str, list[str]] = {}
+    for rid in ids:
+        head, _, number = rid.rpartition("-")
+        label = {"dlcg-2025": "DLCG", "astro-estro-2023": "ASTRO/ESTRO"}.get(head, head)
+        groups.setdefault(label, []).append(number)
+    return " · ".join(f"{label} {','.join(numbers)}" for label, numbers in groups.items())
 
 
 def _mount_optional(module: str, attr: str, name: str) -> None:
