@@ -7,30 +7,11 @@ Expected limits come from the rule sources: seed 002 (DLCG, BED10 > 75 Gy strict
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from oligoboard.dose.course_checks import check_courses
 from oligoboard.dose.reirradiation import cumulative_eqd2
-
-
-@dataclass
-class Oar:
-    spinal_cord_dmax_gy: float | None = None
-    brachial_plexus_dmax_gy: float | None = None
-    mean_lung_dose_gy: float | None = None
-    esophagus_dmax_gy: float | None = None
-
-
-@dataclass
-class Course:
-    id: str = "RT1"
-    target: str | None = "L1"
-    technique: str | None = "sbrt"
-    total_dose_gy: float | None = 45.0
-    fractions: int | None = 3
-    oar: Oar | None = field(default_factory=Oar)
+from tests.dose.courses import Course, Oar
 
 
 def status(course: Course, rule_id: str) -> str | None:

@@ -7,31 +7,18 @@ the cord limit is the HyTEC cumulative EQD2 ≤ 70 Gy (reirradiation.yaml). Valu
 from __future__ import annotations
 
 import doctest
-from dataclasses import dataclass, field
 
 import pytest
 
 from oligoboard.dose import reirradiation
 from oligoboard.dose.course_checks import check_courses
 from oligoboard.dose.reirradiation import reirradiation_summary
+from tests.dose.courses import Course, Oar
 
 
-@dataclass
-class Oar:
-    spinal_cord_dmax_gy: float | None = None
-    brachial_plexus_dmax_gy: float | None = None
-    mean_lung_dose_gy: float | None = None
-    esophagus_dmax_gy: float | None = None
-
-
-@dataclass
-class Course:
-    id: str
-    fractions: int | None
-    oar: Oar | None = field(default_factory=Oar)
-    target: str | None = "L1"
-    technique: str | None = "sbrt"
-    total_dose_gy: float | None = 30.0
+def course(course_id: str, fractions: int | None, oar: Oar | None, technique: str | None = "sbrt") -> Course:
+    """A 30 Gy course to lesion L1: only the fractions and the organ doses vary in these tests."""
+    return Course(id=course_id, fractions=fractions, oar=oar, technique=technique, total_dose_gy=30.0)
 
 
 def organs(summary: dict[str, object] | None) -> dict[str, dict[str, object]]:
@@ -46,10 +33,10 @@ def organs(summary: dict[str, object] | None) -> dict[str, dict[str, object]]:
     [
         None,
         [],
-        [Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0))],
-        [Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)), Course("RT2", 30, Oar(mean_lung_dose_gy=15.0))],
-        [Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)), Course("RT2", 10, Oar(spinal_cord_dmax_gy=0.0))],
-        [Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)), Course("RT2", 10, None)],
+        [course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0))],
+        [course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)), course("RT2", 30, Oar(mean_lung_dose_gy=15.0))],
+        [course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)), course("RT2", 10, Oar(spinal_cord_dmax_gy=0.0))],
+        [course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)), course("RT2", 10, None)],
     ],
     ids=["unknown", "none", "one-course", "different-organs", "zero-dose", "no-oar-data"],
 )
@@ -60,8 +47,8 @@ def test_none_without_an_organ_irradiated_twice(courses: list[Course] | None) ->
 def test_cord_sum_with_alpha_beta_2_and_stated_assumptions() -> None:
     """20 Gy/5 fx → 30.0 Gy EQD2₂; 30 Gy/10 fx → 37.5 Gy; sum 67.5 ≤ 70 Gy (pass)."""
     courses = [
-        Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0, brachial_plexus_dmax_gy=10.0)),
-        Course("RT2", 10, Oar(spinal_cord_dmax_gy=30.0)),
+        course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0, brachial_plexus_dmax_gy=10.0)),
+        course("RT2", 10, Oar(spinal_cord_dmax_gy=30.0)),
     ]
     summary = reirradiation_summary(courses)
     by_organ = organs(summary)
@@ -82,7 +69,7 @@ def test_cord_sum_with_alpha_beta_2_and_stated_assumptions() -> None:
 
 def test_cord_over_cumulative_limit_fails() -> None:
     """30 Gy/10 fx twice: 37.5 + 37.5 = 75 Gy EQD2₂ > 70 Gy."""
-    courses = [Course(f"RT{i}", 10, Oar(spinal_cord_dmax_gy=30.0)) for i in (1, 2)]
+    courses = [course(f"RT{i}", 10, Oar(spinal_cord_dmax_gy=30.0)) for i in (1, 2)]
     cord = organs(reirradiation_summary(courses))["spinal_cord"]
     assert cord["cumulative_eqd2_gy"] == pytest.approx(75.0, abs=1e-3)
     assert cord["check"]["status"] == "fail"  # type: ignore[index]
@@ -90,9 +77,9 @@ def test_cord_over_cumulative_limit_fails() -> None:
 
 def test_unknown_third_course_gives_unknown_sum_and_a_lower_bound() -> None:
     courses = [
-        Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)),
-        Course("RT2", 10, Oar(spinal_cord_dmax_gy=30.0)),
-        Course("RT3", None, Oar(spinal_cord_dmax_gy=8.0)),
+        course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)),
+        course("RT2", 10, Oar(spinal_cord_dmax_gy=30.0)),
+        course("RT3", None, Oar(spinal_cord_dmax_gy=8.0)),
     ]
     cord = organs(reirradiation_summary(courses))["spinal_cord"]
     assert cord["cumulative_eqd2_gy"] is None
@@ -104,8 +91,8 @@ def test_unknown_third_course_gives_unknown_sum_and_a_lower_bound() -> None:
 def test_lung_mean_dose_with_alpha_beta_3_is_flagged_as_approximation() -> None:
     """MLD 20 Gy/30 fx → 20 (2/3 + 3)/5 = 14.667 Gy; 10 Gy/5 fx → 10 (2 + 3)/5 = 10 Gy; sum 24.667 Gy."""
     courses = [
-        Course("RT1", 30, Oar(mean_lung_dose_gy=20.0), technique="imrt"),
-        Course("RT2", 5, Oar(mean_lung_dose_gy=10.0)),
+        course("RT1", 30, Oar(mean_lung_dose_gy=20.0), technique="imrt"),
+        course("RT2", 5, Oar(mean_lung_dose_gy=10.0)),
     ]
     lungs = organs(reirradiation_summary(courses))["lungs"]
     assert lungs["alpha_beta_gy"] == 3
@@ -116,8 +103,8 @@ def test_lung_mean_dose_with_alpha_beta_3_is_flagged_as_approximation() -> None:
 
 def test_check_courses_contract_is_unchanged() -> None:
     courses = [
-        Course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)),
-        Course("RT2", 10, Oar(spinal_cord_dmax_gy=30.0)),
+        course("RT1", 5, Oar(spinal_cord_dmax_gy=20.0)),
+        course("RT2", 10, Oar(spinal_cord_dmax_gy=30.0)),
     ]
     result = check_courses(courses)
     assert [set(entry) for entry in result] == [{"course", "checks"}] * 2
