@@ -33,8 +33,14 @@ VIGNETTE_DIRS = _vignettes()
 
 
 def test_every_vignette_with_recommendations_is_covered() -> None:
-    """Guard: the public set holds 22 vignettes with a recommendations part (001-023 minus 012)."""
-    assert len(VIGNETTE_DIRS) == 22
+    """Guard: the first public set (001-023 minus 012, each with a recommendations part) is all found.
+
+    The public set grows (101-130 came later); a vignette that loses its recommendations part, or a harness
+    that stops finding them, must still fail here.
+    """
+    found = {d.name[:3] for d in VIGNETTE_DIRS}
+    first_set = {f"{n:03d}" for n in range(1, 24) if n != 12}
+    assert first_set <= found
 
 
 @pytest.mark.parametrize("folder", VIGNETTE_DIRS, ids=[d.name for d in VIGNETTE_DIRS])
