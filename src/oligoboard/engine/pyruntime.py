@@ -238,7 +238,9 @@ def floor(value: Any) -> float | None:
     if value is None:
         return None
     v = float(value)
-    return v if math.isinf(v) or math.isnan(v) else float(math.floor(v))
+    if v == 0.0 or math.isinf(v) or math.isnan(v):
+        return v  # C floor keeps -0.0, inf and NaN as they are
+    return float(math.floor(v))
 
 
 def neg(value: Any) -> Any:
