@@ -25,6 +25,8 @@ from sqlglot import exp
 
 from oligoboard.engine import pyload
 from oligoboard.engine.pyexpr import (
+    EXPRESSIONS,
+    STRUCTURAL,
     ExpressionGenerator,
     NodeRule,
     Scope,
@@ -67,6 +69,12 @@ QUERY_NODES: dict[type[exp.Expr], NodeRule] = {
     exp.Ordered: NodeRule(frozenset({"this", "desc", "nulls_first"})),
     exp.Limit: NodeRule(frozenset({"expression"})),
     exp.Alias: NodeRule(frozenset({"this", "alias"})),
+}
+
+#: the closed world: every node type the executor implements (expressions and query structure) → its arguments
+SUPPORTED_NODES: Mapping[type[exp.Expr], frozenset[str]] = {
+    t: rule.args
+    for t, rule in sorted({**EXPRESSIONS, **STRUCTURAL, **QUERY_NODES}.items(), key=lambda kv: kv[0].__name__)
 }
 
 BaseTables = Mapping[str, Sequence[str]] | Mapping[str, Sequence[tuple[str, str]]]

@@ -5,7 +5,7 @@ sqlglot node type we implement to the arguments we implement and the function th
 manner of sqlglot's own generator `TRANSFORMS`. A node type that is not a key, or an argument that is set but
 not listed (`Ordered.desc` would be one if ORDER BY were not implemented, `Between.symmetric`, `Floor.decimals`,
 an unknown function's arguments), raises `Unsupported` naming the construct while the executor is being
-built — never later, never silently. `supported_nodes()` lists the whole closed world.
+built — never later, never silently. `pyexec.SUPPORTED_NODES` lists the whole closed world.
 
 Each emitted snippet is one Python expression over the row variables `r0, r1, …` (one per FROM/JOIN alias, a
 dict column → value). In grouped mode it reads the group key `k` and the group's rows `g` (a list of row
@@ -100,14 +100,6 @@ def emits(node_type: type[exp.Expr], *args: str, **flags: Any) -> Callable[[Emit
         return fn
 
     return register
-
-
-def supported_nodes() -> dict[str, frozenset[str]]:
-    """Every node type the executor implements (expressions and query structure) → its arguments."""
-    from oligoboard.engine.pyexec import QUERY_NODES  # the query half registers its own nodes
-
-    merged = {**EXPRESSIONS, **STRUCTURAL, **QUERY_NODES}
-    return {t.__name__: rule.args for t, rule in sorted(merged.items(), key=lambda kv: kv[0].__name__)}
 
 
 def _is_set(value: Any) -> bool:
