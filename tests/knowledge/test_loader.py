@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from oligoboard.engine.compile import load_knowledge
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR
 
 GOOD_TRIAL = """
 id: TEST-1
