@@ -46,6 +46,13 @@ class Engine:
         self.kb, self.artifacts = _artifacts_for(kb)
         self._backends: dict[str, Backend] = dict(backends or {})
 
+    @classmethod
+    def from_artifacts(cls, kb: KnowledgeBase, artifacts: CompiledArtifacts) -> Engine:
+        """An engine over already compiled artifacts (what the disk cache returns)."""
+        engine = cls.__new__(cls)
+        engine.kb, engine.artifacts, engine._backends = kb, artifacts, {}
+        return engine
+
     @property
     def statement(self) -> Statement:
         return self.artifacts.statement
