@@ -31,7 +31,7 @@ from oligoboard import __version__
 from oligoboard.engine.backends.base import CompiledArtifacts
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.layout import Statement
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, content_hash
+from oligoboard.knowledge.files import KNOWLEDGE_DIR, content_hash
 
 #: bump when the pickled layout changes in a way the source fingerprint would not catch
 CACHE_FORMAT = 1

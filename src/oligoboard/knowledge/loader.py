@@ -10,7 +10,6 @@ package never imports the engine and the layers flow one way. Any malformed file
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,11 @@ from pydantic import ValidationError
 
 from oligoboard.case.validate import format_path
 from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.files import KNOWLEDGE_DIR, content_hash
 from oligoboard.knowledge.spec import KnowledgeFileSpec, ManifestSpec, RuleSetSpec
 
-KNOWLEDGE_DIR = Path(__file__).parent
 RULE_SET_FOLDERS = ("guidelines", "trials")
+__all__ = ["KNOWLEDGE_DIR", "KnowledgeFile", "KnowledgeSpec", "content_hash", "read_knowledge", "read_yaml"]
 
 
 @dataclass(frozen=True)
@@ -91,20 +91,6 @@ def knowledge_files(root: Path, manifest: ManifestSpec) -> list[Path]:
     for folder in RULE_SET_FOLDERS:
         files.extend(sorted((root / folder).glob("*.yaml")))
     return files
-
-
-def content_hash(root: Path, *extra_files: Path) -> str:
-    """Hash of every YAML file under `root` plus `extra_files` (the engine's feature catalogue and SQL).
-
-    Order-independent and cheap (bytes only, no parsing): the compiled-knowledge cache is keyed by it, so any
-    edit to any file yields another key and a cached compilation can never be stale.
-    """
-    digest = hashlib.sha256()
-    paths = sorted(p for p in root.rglob("*.yaml") if p.is_file())
-    for path in [*paths, *extra_files]:
-        digest.update(str(path.relative_to(path.parent.parent)).encode())
-        digest.update(path.read_bytes())
-    return "sha256:" + digest.hexdigest()[:12]
 
 
 def _check_rule_set(spec: RuleSetSpec, file_name: str) -> None:
