@@ -45,6 +45,7 @@ REFUSED = [
     ("diagnosis_date >= 2020", "cannot compare date with integer"),
     ("histology_confirmed + 1 > 1", "arithmetic needs numbers, got boolean"),
     ("diagnosis_date >= 'last year'", "is not an ISO date"),
+    ("diagnosis_date >= histology", "cannot compare date with text"),  # text that is not a literal
     ("diagnosis_date >= '2021-02-30'", "is not an ISO date"),  # not a calendar day
     ("ecog = '1'", "cannot compare integer with text"),
     ("histology = 1", "cannot compare text with integer"),
