@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
 
-from oligoboard.engine.runner import Engine
-from oligoboard.knowledge.loader import KnowledgeBase, default_knowledge
+# the compiled-knowledge cache of this test session (and of the CLI subprocesses it starts), not the user's
+_CACHE = tempfile.mkdtemp(prefix="oligoboard-test-cache-")
+os.environ["OLIGOBOARD_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+from oligoboard.engine.knowledge_base import KnowledgeBase, default_knowledge  # noqa: E402
+from oligoboard.engine.runner import Engine  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,10 @@ from typing import Any
 from oligoboard import __version__
 from oligoboard.case.io import case_content_hash
 from oligoboard.case.models import Case
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, RuleSetResult
 from oligoboard.engine.runner import Engine
 from oligoboard.errors import CaseValidationError, Problem
-from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.subsystems import optional_module
 
 DISEASE_STATE_DECISIONS = ("estro_eortc", "tnm9_m", "stage", "prognostic_group")

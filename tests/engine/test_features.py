@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from oligoboard.knowledge.loader import KnowledgeBase
 from tests.casebuilder import build, lesion
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.guidelines import ablative_definition, is_ablative
 from oligoboard.guidelines.ablative import DLCG_ABLATIVE
-from oligoboard.knowledge.loader import KnowledgeBase
 
 
 def test_seed_prints_threshold_and_target(seed_dlcg_text: str) -> None:

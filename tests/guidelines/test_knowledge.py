@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from oligoboard.engine.compile import load_knowledge
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
 from oligoboard.guidelines import encoded_recommendations
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR
 
 # Grades exactly as printed in the quick guide of seed 002 (letters in parentheses, in order).
 PRINTED_GRADES = {

@@ -9,10 +9,10 @@ from typing import Any
 from rich.console import Console
 from typer.testing import CliRunner
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.guidelines import recommendations_section, rich_recommendations
 from oligoboard.guidelines.cli import guidelines_app
-from oligoboard.knowledge.loader import KnowledgeBase
 from tests.guidelines.cases import build_case, lesion
 
 Evaluate = Callable[[dict[str, Any]], CaseResult]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from oligoboard.case.io import load_case
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
 from oligoboard.guidelines import recommendations_section
-from oligoboard.knowledge.loader import KnowledgeBase
 from tests.guidelines.cases import VIGNETTES
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from oligoboard.engine.compile import load_knowledge
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR, read_knowledge
 
 GOOD_TRIAL = """
 id: TEST-1
@@ -71,3 +73,23 @@ def test_hash_changes_when_a_rule_changes(tmp_path: Path) -> None:
     before = load_knowledge(root).content_hash
     (root / "trials" / "TEST-1.yaml").write_text(GOOD_TRIAL.replace("ecog <= 1", "ecog <= 2"))
     assert load_knowledge(root).content_hash != before
+
+
+def test_reader_validates_shape_only_and_the_engine_compiles(tmp_path: Path) -> None:
+    """The split of issue 10: knowledge/ reads specs; an unknown column is the compiler's finding."""
+    root = copy_kb(tmp_path)
+    (root / "trials" / "TEST-1.yaml").write_text(GOOD_TRIAL.replace("ecog <= 1", "ecgo <= 1"))
+    spec = read_knowledge(root)
+    assert [f.name for f in spec.files][-1] == "TEST-1.yaml"
+    assert spec.files[-1].spec.rule_sets[0].criteria[0].sql == "ecgo <= 1"
+    with pytest.raises(KnowledgeError, match="unknown feature"):
+        load_knowledge(root)
+
+
+def test_reader_refuses_a_criterion_with_both_sql_and_attested(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    (root / "trials" / "TEST-1.yaml").write_text(
+        GOOD_TRIAL.replace("attested: true", 'attested: true, sql: "TRUE"')
+    )
+    with pytest.raises(KnowledgeError, match="exactly one of `sql` or `attested"):
+        read_knowledge(root)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from oligoboard.knowledge.loader import KnowledgeBase
 from tests.trials import builder as b
 
 Base = Callable[[], b.Doc]

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from oligoboard.engine.compile import load_knowledge
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR
 from oligoboard.trials.metadata import trial_card, trial_cards
 
 REQUIRED = {

@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.trials.cli import trials_app
 from oligoboard.trials.present import rich_trials, trials_section
 from tests.trials import builder as b

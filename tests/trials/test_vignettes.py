@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from oligoboard.case.models import Case
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.trials.present import trials_section
 
 VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"

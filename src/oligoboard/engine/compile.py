@@ -1,34 +1,42 @@
-"""Knowledge expressions → checked SQL with known inputs (sqlglot).
+"""Knowledge specs → the compiled knowledge base: checked, typed expressions with known inputs (sqlglot).
 
-Each `expr`/`when`/`sql` of a knowledge file is parsed once at load and every column it names must be a
-feature column or an earlier definition (checked here, so a typo fails the load, not a patient). The query
-builder computes each definition once, in its own layer, and later rules refer to it by name; the compiler
-records, transitively through definitions, which feature columns each expression reads — that is how an
-unknown answer lists its missing facts.
+The engine owns the compiler; `knowledge/loader.py` only reads and validates the YAML. Each
+`expr`/`when`/`sql` is parsed once, every column it names must be a feature column, an earlier definition or
+decision list (a typo fails the load, not a patient), and it is type-checked against the feature catalogue
+(`engine/typecheck.py`). The compiler records, transitively through definitions, which feature columns each
+expression reads — that is how an unknown answer lists its missing facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from oligoboard.engine import typecheck
+from oligoboard.engine.knowledge_base import (
+    CompiledCriterion,
+    CompiledDecisionList,
+    CompiledDefinition,
+    CompiledExpr,
+    CompiledRuleSet,
+    FeatureInfo,
+    KnowledgeBase,
+)
+from oligoboard.engine.naming import answer_column
 from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeSpec, read_knowledge, read_yaml
+from oligoboard.knowledge.spec import DecisionListSpec, KnowledgeFileSpec, RuleSetSpec
 
 DIALECT = "duckdb"
+ENGINE_DIR = Path(__file__).parent
+FEATURES_CATALOGUE = ENGINE_DIR / "features.yaml"
+FEATURES_SQL = ENGINE_DIR / "features.sql"
 
 _FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = (exp.Select, exp.Subquery, exp.Star, exp.Query)
-
-
-@dataclass(frozen=True)
-class CompiledExpr:
-    """One checked expression: its SQL (earlier definitions referenced by name) and the features it reads."""
-
-    sql: str
-    reads: frozenset[str]
 
 
 def parse_expression(text: str, *, where: str) -> exp.Expr:
@@ -50,19 +58,28 @@ def parse_expression(text: str, *, where: str) -> exp.Expr:
 
 
 class Namespace:
-    """Feature columns plus the definitions compiled so far, in load order."""
+    """Feature columns plus the definitions compiled so far, in load order, each with its type."""
 
-    def __init__(self, features: Mapping[str, object]) -> None:
+    def __init__(self, features: Mapping[str, FeatureInfo]) -> None:
         self.features: frozenset[str] = frozenset(features)
+        self.types: dict[str, str] = {name: info.type for name, info in features.items()}
         self.macros: dict[str, CompiledExpr] = {}
 
     def known(self) -> set[str]:
         return set(self.features) | set(self.macros)
 
     def compile(
-        self, text: str, *, where: str, extra_columns: Mapping[str, str] | None = None
+        self,
+        text: str,
+        *,
+        where: str,
+        extra_columns: Mapping[str, str] | None = None,
+        condition: bool = False,
     ) -> CompiledExpr:
-        """Parse, check every column is known, expand macros; `extra_columns` maps private names to reads."""
+        """Parse, check every column is known and the types agree; `extra_columns` maps private names to reads.
+
+        `condition=True` (criteria, decision-list `when`s) requires a boolean result.
+        """
         tree = parse_expression(text, where=where)
         extra = dict(extra_columns or {})
         unknown: list[str] = []
@@ -83,6 +100,8 @@ class Namespace:
                     for name in sorted(set(unknown))
                 ],
             )
+        types = {**self.types, **dict.fromkeys(extra, typecheck.BOOLEAN)}
+        found = typecheck.check(tree, types, where=where, text=text, condition=condition)
         reads: set[str] = set()
         for column in tree.find_all(exp.Column):
             macro = self.macros.get(column.name)
@@ -90,7 +109,7 @@ class Namespace:
                 reads.update(macro.reads)
             else:
                 reads.add(extra.get(column.name, column.name))
-        return CompiledExpr(sql=tree.sql(dialect=DIALECT), reads=frozenset(reads))
+        return CompiledExpr(sql=tree.sql(dialect=DIALECT), reads=frozenset(reads), type=found, tree=tree)
 
     def define(self, name: str, compiled: CompiledExpr, *, where: str) -> None:
         if name in self.features or name in self.macros:
@@ -98,27 +117,78 @@ class Namespace:
                 f"{where}: name {name!r} is already defined", [Problem(where, f"duplicate name {name!r}")]
             )
         self.macros[name] = compiled
+        self.types[name] = compiled.type
 
 
-def decision_list_sql(conditions: list[CompiledExpr], values: list[str | None], otherwise: str | None) -> str:
-    """First match wins; an unknown condition stops the list with NULL (never a wrong branch)."""
-    parts = ["CASE"]
-    for cond, value in zip(conditions, values, strict=True):
-        parts.append(f"WHEN ({cond.sql}) IS NULL THEN NULL WHEN {cond.sql} THEN {_literal(value)}")
-    parts.append(f"ELSE {_literal(otherwise)} END")
-    return " ".join(parts)
+def load_features(path: Path = FEATURES_CATALOGUE) -> dict[str, FeatureInfo]:
+    """The feature catalogue: every column of the features view with its type and case inputs."""
+    data = read_yaml(path)
+    out: dict[str, FeatureInfo] = {}
+    for name, entry in (data.get("features") or {}).items():
+        if not isinstance(entry, dict) or not entry.get("description") or "inputs" not in entry:
+            raise KnowledgeError(f"{path.name}: feature {name!r} needs type, description and inputs")
+        kind = str(entry.get("type", ""))
+        if kind not in typecheck.CATALOGUE_TYPES:
+            raise KnowledgeError(
+                f"{path.name}: feature {name!r} has type {kind!r}",
+                [Problem(name, "unknown type", expected=", ".join(sorted(typecheck.CATALOGUE_TYPES)))],
+            )
+        out[name] = FeatureInfo(
+            name=name, type=kind, description=str(entry["description"]), inputs=tuple(entry["inputs"])
+        )
+    return out
 
 
-def decision_step_sql(conditions: list[CompiledExpr]) -> str:
-    """Which rule decided (1-based), -k when rule k was unknown, 0 for `otherwise`."""
-    parts = ["CASE"]
-    for k, cond in enumerate(conditions, start=1):
-        parts.append(f"WHEN ({cond.sql}) IS NULL THEN {-k} WHEN {cond.sql} THEN {k}")
-    parts.append("ELSE 0 END")
-    return " ".join(parts)
+def _compile_decision_list(spec: DecisionListSpec, ns: Namespace, where: str) -> CompiledDecisionList:
+    conditions = tuple(
+        ns.compile(rule.when, where=f"{where}.rules[{i}].when", condition=True)
+        for i, rule in enumerate(spec.rules)
+    )
+    reads = frozenset().union(*(c.reads for c in conditions))
+    has_value = any(r.then is not None for r in spec.rules) or spec.otherwise is not None
+    value_type = typecheck.TEXT if has_value else typecheck.NULL
+    ns.define(spec.id, CompiledExpr(sql=spec.id, reads=reads, type=value_type), where=where)
+    return CompiledDecisionList(spec=spec, file=where.split(":")[0], conditions=conditions, reads=reads)
 
 
-def _literal(value: str | None) -> str:
-    if value is None:
-        return "CAST(NULL AS VARCHAR)"
-    return "'" + value.replace("'", "''") + "'"
+def _compile_rule_set(
+    spec: RuleSetSpec, file_spec: KnowledgeFileSpec, ns: Namespace, file_name: str, kb: KnowledgeBase
+) -> CompiledRuleSet:
+    criteria: list[CompiledCriterion] = []
+    for crit in spec.criteria:
+        cwhere = f"{file_name}: {spec.id}/{crit.id}"
+        if crit.attested:
+            key = f"{spec.id}/{crit.id}"
+            column = answer_column(key)
+            kb.answer_keys.append(key)
+            compiled = ns.compile(column, where=cwhere, extra_columns={column: f"answers[{key!r}]"})
+            criteria.append(CompiledCriterion(spec=crit, expr=compiled, answer_key=key))
+        else:
+            assert crit.sql is not None  # the loader refuses a criterion with neither
+            compiled = ns.compile(crit.sql, where=cwhere, condition=True)
+            criteria.append(CompiledCriterion(spec=crit, expr=compiled, answer_key=None))
+    return CompiledRuleSet(spec=spec, file=file_name, file_spec=file_spec, criteria=tuple(criteria))
+
+
+def compile_knowledge(spec: KnowledgeSpec, features: Mapping[str, FeatureInfo]) -> KnowledgeBase:
+    """Compile validated knowledge specs, in load order, against the feature catalogue."""
+    kb = KnowledgeBase(version=spec.manifest.version, content_hash=spec.content_hash, features=dict(features))
+    ns = Namespace(features)
+    for file in spec.files:
+        kb.files[file.spec.id] = file.spec
+        for d in file.spec.definitions:
+            where = f"{file.name}: definition {d.id}"
+            compiled = ns.compile(d.expr, where=where)
+            ns.define(d.id, compiled, where=where)
+            kb.definitions.append(CompiledDefinition(spec=d, file=file.name, expr=compiled))
+        for dl in file.spec.decision_lists:
+            kb.decision_lists.append(_compile_decision_list(dl, ns, f"{file.name}: decision list {dl.id}"))
+        for rs in file.spec.rule_sets:
+            kb.rule_sets.append(_compile_rule_set(rs, file.spec, ns, file.name, kb))
+    return kb
+
+
+def load_knowledge(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CATALOGUE) -> KnowledgeBase:
+    """Read, validate and compile the knowledge tree under `root` (no cache: see `engine/cache.py`)."""
+    spec = read_knowledge(root, hashed_with=(features_path, features_path.with_suffix(".sql")))
+    return compile_knowledge(spec, load_features(features_path))

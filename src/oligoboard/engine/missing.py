@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from oligoboard.knowledge.loader import FeatureInfo
+from oligoboard.engine.knowledge_base import FeatureInfo
 
 # values that say "we do not know" as surely as a blank does
 _UNKNOWN_VALUES = (None, "not_tested", "absent_unknown")

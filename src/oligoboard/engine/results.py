@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from oligoboard.knowledge.loader import CompiledCriterion, CompiledDecisionList, CompiledRuleSet
+from oligoboard.engine.knowledge_base import CompiledCriterion, CompiledDecisionList, CompiledRuleSet
 
 CriterionStatus = Literal["met", "not_met", "unknown"]
 SetStatus = Literal["met", "not_met", "unknown"]

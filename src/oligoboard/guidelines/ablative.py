@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from oligoboard.dose.lq import bed
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
-from oligoboard.knowledge.loader import KnowledgeBase
 
 DLCG_FILE_ID = "dlcg-2025"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from oligoboard.knowledge.loader import CompiledRuleSet, KnowledgeBase
+from oligoboard.engine.knowledge_base import CompiledRuleSet, KnowledgeBase
 
 GUIDELINE_ORDER = ("DLCG 2025", "ASTRO/ESTRO 2023")
 

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from oligoboard.engine.knowledge_base import default_knowledge
 from oligoboard.guidelines.catalogue import encoded_recommendations
 from oligoboard.guidelines.render import catalogue_table
-from oligoboard.knowledge.loader import default_knowledge
 
 guidelines_app = typer.Typer(
     name="guidelines",

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import RenderableType
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.guidelines.ablative import ablative_definition
 from oligoboard.guidelines.catalogue import GUIDELINE_ORDER, guidance_items, is_workup
@@ -19,7 +20,6 @@ from oligoboard.guidelines.concordance import concordance
 from oligoboard.guidelines.recommendation import recommendation_answer
 from oligoboard.guidelines.render import render_section
 from oligoboard.guidelines.workup import workup_advisories, workup_gaps
-from oligoboard.knowledge.loader import KnowledgeBase
 
 
 def _merged_info(kb: KnowledgeBase, key: str) -> list[Any]:

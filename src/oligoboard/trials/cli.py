@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from oligoboard.engine.knowledge_base import default_knowledge
 from oligoboard.errors import OligoboardError
-from oligoboard.knowledge.loader import default_knowledge
 from oligoboard.trials.catalogue import comparison_table
 from oligoboard.trials.metadata import TrialCard, trial_cards
 

@@ -13,8 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oligoboard.case.validate import format_path
+from oligoboard.engine.knowledge_base import CompiledRuleSet, KnowledgeBase
 from oligoboard.errors import KnowledgeError, Problem
-from oligoboard.knowledge.loader import CompiledRuleSet, KnowledgeBase
 
 EstroEortcState = Literal[
     "synchronous_oligometastatic",

@@ -13,8 +13,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
-from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.trials.explain import TrialExplanation, explain
 from oligoboard.trials.metadata import TrialCard, trial_cards
 from oligoboard.trials.questions import next_best_questions

@@ -1,0 +1,165 @@
+"""The compiled knowledge base on disk, so `Engine()` starts in milliseconds without sqlglot or DuckDB.
+
+Compiling the knowledge (≈ 220 sqlglot parses, type checks, the statement) takes over a second; a CLI run for
+one case must start in a few hundred milliseconds. The compiled result (knowledge base, statement, column map
+and, when the executor offers it, the Python executor's generated source) is pickled once per machine.
+
+Never stale: the key hashes the knowledge content (every YAML file, features.yaml and features.sql, as
+`knowledge_version` does), the package version, the Python version, the cache format and the source of the
+modules that shape the compiled result (engine/ and knowledge/ Python files), so any edit to any of them gives
+another key and another file. A file that cannot be read, does not unpickle, or carries another key or format
+is ignored and rebuilt. Writes go to a temporary file in the same directory, then `os.replace`: readers see
+either no file or a complete one, and two processes writing at once each leave a complete file.
+
+Location: `$OLIGOBOARD_CACHE_DIR`, else `$XDG_CACHE_HOME/oligoboard`, else `~/.cache/oligoboard`. The directory
+is trusted like the installation itself (pickle runs code on load): it lives in the user's own home.
+An unwritable location only costs the speed-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from oligoboard import __version__
+from oligoboard.engine.backends.base import CompiledArtifacts
+from oligoboard.engine.knowledge_base import KnowledgeBase
+from oligoboard.engine.layout import Statement
+from oligoboard.knowledge.files import KNOWLEDGE_DIR, content_hash
+
+#: bump when the pickled layout changes in a way the source fingerprint would not catch
+CACHE_FORMAT = 1
+ENGINE_DIR = Path(__file__).parent
+FEATURES_CATALOGUE = ENGINE_DIR / "features.yaml"
+FEATURES_SQL = ENGINE_DIR / "features.sql"
+_SOURCE_DIRS = (ENGINE_DIR, ENGINE_DIR / "backends", KNOWLEDGE_DIR)
+
+
+@dataclass(frozen=True)
+class EngineArtifacts:
+    """Everything `Engine()` needs, as stored in one cache file."""
+
+    key: str
+    kb: KnowledgeBase
+    statement: Statement
+    python_source: str | None = None
+
+    def for_backends(self) -> CompiledArtifacts:
+        return CompiledArtifacts(statement=self.statement, python_source=self.python_source)
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("OLIGOBOARD_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "oligoboard"
+
+
+def source_fingerprint() -> str:
+    """Hash of the compiler's own Python source: an edited compiler (editable install) never reads old output."""
+    digest = hashlib.sha256()
+    for folder in _SOURCE_DIRS:
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CATALOGUE) -> str:
+    parts = [
+        f"format={CACHE_FORMAT}",
+        f"oligoboard={__version__}",
+        f"python={sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}",
+        f"knowledge={content_hash(root, features_path, features_path.with_suffix('.sql'))}",
+        f"root={root.resolve()}",
+        f"source={source_fingerprint()}",
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cache_path(key: str) -> Path:
+    return cache_dir() / f"knowledge-{key[:24]}.pickle"
+
+
+def read_cached(key: str) -> EngineArtifacts | None:
+    """The cached artifacts for `key`, or None when absent, unreadable, corrupt or of another key/format."""
+    try:
+        data = cache_path(key).read_bytes()
+        payload = pickle.loads(data)
+    except Exception:  # a truncated or foreign file can raise almost anything while unpickling
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != CACHE_FORMAT or payload.get("key") != key:
+        return None
+    artifacts = payload.get("artifacts")
+    if not isinstance(artifacts, EngineArtifacts) or artifacts.key != key:
+        return None
+    return artifacts
+
+
+def write_cached(artifacts: EngineArtifacts) -> Path | None:
+    """Store atomically (temporary file + os.replace); None when the location is not writable."""
+    target = cache_path(artifacts.key)
+    blob = pickle.dumps(
+        {"format": CACHE_FORMAT, "key": artifacts.key, "artifacts": artifacts},
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    tmp_name: str | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=".tmp-", suffix=".pickle", delete=False
+        ) as f:
+            tmp_name = f.name
+            f.write(blob)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp_name, target)
+        return target
+    except OSError:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+        return None
+
+
+def compile_artifacts(
+    key: str, root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CATALOGUE
+) -> EngineArtifacts:
+    """The slow path: read, type-check and compile the knowledge, build the statement and the executor."""
+    from oligoboard.engine.backends.python import compile_executor, executor_source, remember_executor
+    from oligoboard.engine.compile import load_knowledge
+    from oligoboard.engine.statement import build_statement
+
+    kb = load_knowledge(root, features_path)
+    statement = build_statement(kb)
+    executor = compile_executor(statement.sql)
+    remember_executor(statement.sql, executor)  # this process reuses it instead of compiling twice
+    return EngineArtifacts(key=key, kb=kb, statement=statement, python_source=executor_source(executor))
+
+
+def load_artifacts(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CATALOGUE) -> EngineArtifacts:
+    """Cached artifacts when valid, else compile them and try to cache them."""
+    key = cache_key(root, features_path)
+    found = read_cached(key)
+    if found is not None:
+        return found
+    artifacts = compile_artifacts(key, root, features_path)
+    write_cached(artifacts)
+    return artifacts
+
+
+@cache
+def default_artifacts() -> EngineArtifacts:
+    """The packaged knowledge base's artifacts, once per process."""
+    return load_artifacts()
+
+
+def default_artifacts_if_loaded() -> EngineArtifacts | None:
+    """The packaged artifacts if this process already has them (never triggers a load)."""
+    return default_artifacts() if default_artifacts.cache_info().currsize else None

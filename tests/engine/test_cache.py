@@ -1,0 +1,162 @@
+"""The compiled-knowledge cache: hit, miss on any change, corrupt or foreign files rebuilt, safe concurrent
+writers, and a cached engine that answers exactly like a freshly compiled one."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oligoboard.case.io import load_case
+from oligoboard.engine import cache
+from oligoboard.engine.cache import EngineArtifacts
+from oligoboard.engine.compile import load_knowledge
+from oligoboard.engine.runner import Engine
+from oligoboard.knowledge.loader import KNOWLEDGE_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIAL = """
+id: TEST-1
+source: "synthetic test file"
+rule_sets:
+  - id: TEST-1
+    kind: trial
+    source: "synthetic"
+    criteria:
+      - {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}
+"""
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("OLIGOBOARD_CACHE_DIR", str(where))
+    return where
+
+
+@pytest.fixture
+def small_tree(tmp_path: Path) -> Path:
+    """Classification plus one trial: quick to compile, enough to tell two compilations apart."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR / "classification", root / "classification")
+    shutil.copy(KNOWLEDGE_DIR / "manifest.yaml", root / "manifest.yaml")
+    (root / "guidelines").mkdir()
+    (root / "trials").mkdir()
+    (root / "trials" / "TEST-1.yaml").write_text(TRIAL, encoding="utf-8")
+    return root
+
+
+def _no_compile(*args: object, **kwargs: object) -> EngineArtifacts:
+    raise AssertionError("compiled although the cache should have answered")
+
+
+def test_location_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OLIGOBOARD_CACHE_DIR", str(tmp_path / "a"))
+    assert cache.cache_dir() == tmp_path / "a"
+    monkeypatch.delenv("OLIGOBOARD_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "oligoboard"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "oligoboard"
+
+
+def test_second_load_is_a_hit(cache_dir: Path, small_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cache.load_artifacts(small_tree)
+    assert cache.cache_path(first.key).exists()
+    monkeypatch.setattr(cache, "compile_artifacts", _no_compile)
+    second = cache.load_artifacts(small_tree)
+    assert second.statement == first.statement and second.kb.full_version == first.kb.full_version
+
+
+def test_changed_knowledge_is_a_miss(cache_dir: Path, small_tree: Path) -> None:
+    before = cache.load_artifacts(small_tree)
+    (small_tree / "trials" / "TEST-1.yaml").write_text(
+        TRIAL.replace("ecog <= 1", "ecog <= 2"), encoding="utf-8"
+    )
+    after = cache.load_artifacts(small_tree)
+    assert after.key != before.key and after.kb.content_hash != before.kb.content_hash
+    assert "ecog <= 2" in after.statement.sql and "ecog <= 2" not in before.statement.sql
+
+
+def test_changed_compiler_source_is_a_miss(small_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache.cache_key(small_tree)
+    monkeypatch.setattr(cache, "source_fingerprint", lambda: "edited")
+    assert cache.cache_key(small_tree) != before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not a pickle at all",
+        b"",
+        pickle.dumps({"format": cache.CACHE_FORMAT + 1, "key": "x", "artifacts": None}),
+        pickle.dumps(["a", "list"]),
+    ],
+    ids=["garbage", "empty", "foreign-format", "foreign-shape"],
+)
+def test_corrupt_or_foreign_file_is_rebuilt(cache_dir: Path, small_tree: Path, content: bytes) -> None:
+    key = cache.cache_key(small_tree)
+    path = cache.cache_path(key)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    assert cache.read_cached(key) is None
+    artifacts = cache.load_artifacts(small_tree)
+    assert artifacts.key == key
+    assert cache.read_cached(key) is not None  # the rebuilt file replaced the bad one
+
+
+def test_file_of_another_key_is_ignored(cache_dir: Path, small_tree: Path) -> None:
+    artifacts = cache.load_artifacts(small_tree)
+    other = "0" * 64
+    cache.cache_path(other).write_bytes(cache.cache_path(artifacts.key).read_bytes())
+    assert cache.read_cached(other) is None
+
+
+def test_concurrent_writers_leave_a_valid_file(cache_dir: Path, small_tree: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from oligoboard.engine import cache; "
+        "a = cache.compile_artifacts(cache.cache_key(Path(sys.argv[1])), Path(sys.argv[1])); "
+        "[cache.write_cached(a) for _ in range(20)]"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(small_tree)], cwd=ROOT) for _ in range(2)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    key = cache.cache_key(small_tree)
+    found = cache.read_cached(key)
+    assert found is not None and found.kb.rule_set("TEST-1").criteria[0].expr.sql == "ecog <= 1"
+    assert [p.name for p in cache_dir.iterdir()] == [cache.cache_path(key).name]  # no temporary file left
+
+
+def test_cached_engine_answers_like_a_fresh_one(cache_dir: Path, engine: Engine) -> None:
+    cache.load_artifacts()  # writes the packaged knowledge's file
+    cached = cache.read_cached(cache.cache_key())
+    assert cached is not None
+    from_disk = Engine.from_artifacts(cached.kb, cached.for_backends())
+    fresh = Engine(load_knowledge())
+    cases = [load_case(p) for p in sorted((ROOT / "examples" / "cases").glob("*.json"))]
+    for backend in ("duckdb", "python"):
+        a = [
+            (r.case_id, {k: rs.status for k, rs in r.rule_sets.items()}, dict(r.definitions))
+            for r in from_disk.evaluate(cases, backend)
+        ]
+        b = [
+            (r.case_id, {k: rs.status for k, rs in r.rule_sets.items()}, dict(r.definitions))
+            for r in fresh.evaluate(cases, backend)
+        ]
+        assert a == b
+
+
+def test_warm_engine_imports_neither_sqlglot_nor_duckdb(cache_dir: Path) -> None:
+    code = (
+        "import json, sys; from oligoboard.engine.runner import Engine; e = Engine(); "
+        "print(json.dumps([len(e.kb.rule_sets), 'sqlglot' in sys.modules, 'duckdb' in sys.modules]))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)  # cold: fills it
+    warm = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    n_rule_sets, sqlglot, duckdb = json.loads(warm.stdout)
+    assert n_rule_sets > 10 and sqlglot is False and duckdb is False
