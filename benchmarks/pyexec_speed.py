@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from oligoboard.case.io import load_case
+from oligoboard.engine.backends.python import TABLE_COLUMNS
 from oligoboard.engine.pyexec import QueryExecutor
 from oligoboard.engine.pyload import LoadedQuery, compile_source
-from oligoboard.engine.runner import TABLE_COLUMNS, Engine
+from oligoboard.engine.runner import Engine
 from oligoboard.engine.tables import TABLES, to_tables
 
 ROOT = Path(__file__).resolve().parents[1]

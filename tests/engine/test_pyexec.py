@@ -21,11 +21,13 @@ import pytest
 import sqlglot
 
 from oligoboard.case.io import load_case
+from oligoboard.engine.backends.duckdb import DuckDBBackend
+from oligoboard.engine.backends.python import TABLE_COLUMNS, PythonBackend, compile_executor
+from oligoboard.engine.compile import FEATURES_SQL
 from oligoboard.engine.pyexec import SUPPORTED_NODES, QueryExecutor
 from oligoboard.engine.pyload import FORMAT, LoadedQuery, StaleQuery, compile_source
 from oligoboard.engine.pyruntime import Unsupported
-from oligoboard.engine.query import FEATURES_SQL
-from oligoboard.engine.runner import TABLE_COLUMNS, Engine
+from oligoboard.engine.runner import Engine
 from oligoboard.engine.tables import TABLES, to_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,12 +184,24 @@ def test_trial_criterion_comparing_a_date_with_a_string_runs_on_features(engine:
     tables = to_tables(cases)
     named_tables = {t: [dict(zip(TABLE_COLUMNS[t], r, strict=True)) for r in tables.rows(t)] for t in TABLES}
     python = [(r["case_id"], r["ok"], r["recent"]) for r in QueryExecutor(sql, TABLE_COLUMNS)(named_tables)]
-    engine._load(tables)
-    assert python == engine.con.execute(sql).fetchall()
+    duck = engine.backend("duckdb")
+    assert isinstance(duck, DuckDBBackend)
+    duck._load(tables)
+    assert python == duck.con.execute(sql).fetchall()
     assert {recent for _, _, recent in python} == {True, False}  # the literal really is compared as a date
 
 
 # ---- the generated module ----------------------------------------------------------------------------------
+
+
+def _executor(engine: Engine) -> QueryExecutor:
+    backend = engine.backend("python")
+    assert isinstance(backend, PythonBackend)
+    executor = compile_executor(engine.sql) if backend.executor is None else backend.executor
+    if not isinstance(executor, QueryExecutor):
+        executor = compile_executor(engine.sql)
+    assert isinstance(executor, QueryExecutor)
+    return executor
 
 
 def _demo_tables(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
@@ -196,16 +210,16 @@ def _demo_tables(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_from_source_round_trip_matches_on_the_real_statement(engine: Engine) -> None:
-    loaded = LoadedQuery.from_source(engine.python.source)
-    from_code = LoadedQuery.from_code(marshal.loads(marshal.dumps(compile_source(engine.python.source))))
-    assert loaded.columns == from_code.columns == engine.python.columns
+    loaded = LoadedQuery.from_source(_executor(engine).source)
+    from_code = LoadedQuery.from_code(marshal.loads(marshal.dumps(compile_source(_executor(engine).source))))
+    assert loaded.columns == from_code.columns == _executor(engine).columns
     for path in DEMO_CASES:
         tables = _demo_tables([path])
-        expected = engine.python(tables)
+        expected = _executor(engine)(tables)
         assert loaded(tables) == expected, path.name
         assert from_code(tables) == expected, path.name
     every = _demo_tables(DEMO_CASES)
-    assert loaded(every) == engine.python(every)
+    assert loaded(every) == _executor(engine)(every)
 
 
 def test_real_statement_matches_duckdb_on_the_demo_cases(engine: Engine) -> None:
@@ -214,14 +228,15 @@ def test_real_statement_matches_duckdb_on_the_demo_cases(engine: Engine) -> None
     duck = engine.run_tables(to_tables(cases), backend="duckdb")
     assert len(python) == len(duck) == len(cases)
     for p_row, d_row in zip(python, duck, strict=True):
-        assert [round(v, 9) if isinstance(v, float) else v for v in p_row] == [
-            round(v, 9) if isinstance(v, float) else v for v in d_row
+        assert list(p_row) == list(d_row)
+        assert [round(v, 9) if isinstance(v, float) else v for v in p_row.values()] == [
+            round(v, 9) if isinstance(v, float) else v for v in d_row.values()
         ]
 
 
 def test_loading_from_source_does_not_import_sqlglot(engine: Engine, tmp_path: Path) -> None:
     source = tmp_path / "query.py"
-    source.write_text(engine.python.source, encoding="utf-8")
+    source.write_text(_executor(engine).source, encoding="utf-8")
     script = (
         "import sys\n"
         "from oligoboard.engine.pyload import LoadedQuery\n"
@@ -259,7 +274,7 @@ def test_string_literals_are_emitted_as_values(con: duckdb.DuckDBPyConnection, l
 
 def test_generated_source_holds_no_case_data(engine: Engine) -> None:
     case_ids = [load_case(p).id for p in DEMO_CASES]
-    assert not any(repr(case_id) in engine.python.source for case_id in case_ids)
+    assert not any(repr(case_id) in _executor(engine).source for case_id in case_ids)
 
 
 def test_a_module_of_another_format_is_refused() -> None:

@@ -7,14 +7,13 @@ load error naming the file and the rule; an ISO-date text compared with a date i
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from oligoboard.engine.compile import Namespace, load_features, load_knowledge
 from oligoboard.engine.runner import Engine
-from oligoboard.errors import EngineError, KnowledgeError
+from oligoboard.errors import KnowledgeError
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR
 from tests.casebuilder import build
 
@@ -123,17 +122,6 @@ def test_type_error_in_a_file_names_file_and_rule(tmp_path: Path) -> None:
     )
 
 
-def _python_executor_types_dates() -> bool:
-    from oligoboard.engine.backends.python import TABLE_COLUMNS, compile_executor
-
-    try:
-        probe = compile_executor("SELECT CAST('2020-01-01' AS DATE) AS d FROM patients")
-        rows = probe({"patients": [dict.fromkeys(TABLE_COLUMNS["patients"])]})
-    except EngineError:
-        return False
-    return bool(rows) and rows[0]["d"] == date(2020, 1, 1)
-
-
 def test_review_repro_date_literal_gives_identical_answers_on_both_backends(tmp_path: Path) -> None:
     """Review repro: `age_years >= 18 AND diagnosis_date >= '2020-01-01'` loaded, DuckDB answered and
     single-case assess crashed with a TypeError. Now the literal is a typed DATE for both executors."""
@@ -148,10 +136,6 @@ def test_review_repro_date_literal_gives_identical_answers_on_both_backends(tmp_
     ]
     duck = [r.rule_sets["TEST-DATE"].criteria[0].status for r in engine.evaluate(cases, backend="duckdb")]
     assert duck == ["met", "not_met", "unknown", "not_met"]
-    if not _python_executor_types_dates():
-        pytest.skip(
-            "the Python executor of this branch has no CAST(… AS DATE); the engine-exec branch adds it"
-        )
     python = [
         engine.evaluate_one(c, backend="python").rule_sets["TEST-DATE"].criteria[0].status for c in cases
     ]

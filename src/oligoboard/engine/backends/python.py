@@ -39,11 +39,14 @@ def executor_source(executor: Executor) -> str | None:
 def executor_from_source(source: str) -> Executor | None:
     """HOOK for the disk cache: rebuild an executor from its generated source without sqlglot.
 
-    Returns None while the executor offers no loader (then the SQL is compiled). When `engine/pyload.py`
-    lands, this becomes `LoadedQuery.from_source(source)`, returning None on its `StaleQuery`.
+    Returns None when the source was generated in another format (`StaleQuery`): then the SQL is compiled.
     """
-    del source
-    return None
+    from oligoboard.engine.pyload import LoadedQuery, StaleQuery
+
+    try:
+        return LoadedQuery.from_source(source)
+    except StaleQuery:
+        return None
 
 
 # executors compiled in this process, by statement text: the cold path compiles once for cache and backend
