@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from oligoboard.case.validate import format_path
@@ -24,6 +23,7 @@ from oligoboard.engine.compile import (
     decision_step_sql,
 )
 from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.reading import load_file_spec, load_spec, read_knowledge
 from oligoboard.knowledge.spec import (
     CriterionSpec,
     DecisionListSpec,
@@ -110,15 +110,7 @@ def answer_column(index: int) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        # libyaml's C loader when present: same safe subset, several times faster on our ~40 files
-        return yaml.load(
-            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "?"
-        raise KnowledgeError(f"{path.name}: YAML syntax error at {where}") from None
+    return read_knowledge(path).value  # the one strict reader (oligoboard.documents)
 
 
 def _rule_ids(raw: Any, loc: tuple[int | str, ...]) -> str:
@@ -230,10 +222,7 @@ def _compile_rule_set(
 def load_knowledge(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CATALOGUE) -> KnowledgeBase:
     """Load and compile every knowledge file under `root` (see docs/knowledge-format.md)."""
     manifest_path = root / "manifest.yaml"
-    try:
-        manifest = ManifestSpec.model_validate(_read_yaml(manifest_path))
-    except ValidationError as exc:
-        raise _validation_error(manifest_path, exc) from None
+    manifest = load_spec(ManifestSpec, manifest_path)
     features = load_features(features_path)
     kb = KnowledgeBase(
         version=manifest.version, content_hash=content_hash(root, features_path), features=features
@@ -243,13 +232,7 @@ def load_knowledge(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CA
     for path in _knowledge_files(root, manifest):
         if not path.exists():
             raise KnowledgeError(f"manifest.yaml: listed file {path.name} does not exist")
-        raw = _read_yaml(path)
-        if not isinstance(raw, dict):
-            raise KnowledgeError(f"{path.name}: a knowledge file must be a mapping")
-        try:
-            spec = KnowledgeFileSpec.model_validate(raw)
-        except ValidationError as exc:
-            raise _validation_error(path, exc, raw) from None
+        spec = load_file_spec(path)  # strict read + typed spec; errors name file:line and rule
         if spec.id in kb.files:
             raise KnowledgeError(f"{path.name}: duplicate file id {spec.id!r}")
         kb.files[spec.id] = spec
