@@ -441,7 +441,7 @@ class _YamlComposer:
         node = y.ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
         try:
             return build(self.constructor, node)
-        except (ValueError, TypeError, OverflowError, y.YAMLError):
+        except Exception:
             # an impossible date (2026-02-30), a malformed binary, …: named by position, never by value
             raise DocumentError(
                 f"{self.name}: not valid YAML",
