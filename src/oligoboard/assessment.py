@@ -82,8 +82,8 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         "months_primary_to_metastatic": _round(result.features.get("months_primary_to_metastatic")),
         "explain": explain,
         "conventions": [
-            *kb.files["omd-estro-astro-2020"].info.get("counting_choices", []),
-            *kb.files["estro-eortc-2020"].info.get("choices", []),
+            *kb.files["omd-estro-astro-2020"].info.counting_choices,
+            *kb.files["estro-eortc-2020"].info.choices,
         ],
     }
 

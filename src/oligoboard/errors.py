@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: At most this many problems are rendered; the rest are counted ("… and 1,234 more"), so a document
+#: with 100,000 bad keys gives a screenful, not megabytes, of output.
+MAX_RENDERED_PROBLEMS = 20
+#: Longest field path rendered: a path can carry a user-chosen key (an answer key), which is cut, not echoed.
+MAX_RENDERED_PATH = 120
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,6 +27,8 @@ class Problem:
 
     def render(self) -> str:
         where = self.path or "<document>"
+        if len(where) > MAX_RENDERED_PATH:
+            where = where[: MAX_RENDERED_PATH - 1] + "…"
         text = f"{where}: {self.message}"
         if self.expected is not None and self.expected not in self.message:
             text += f" (expected {self.expected})"
@@ -41,7 +49,10 @@ class OligoboardError(Exception):
         """The one text shown to people, the same in CLI and web."""
         if not self.problems:
             return self.message
-        lines = [self.message] + [f"  - {p.render()}" for p in self.problems]
+        shown = self.problems[:MAX_RENDERED_PROBLEMS]
+        lines = [self.message] + [f"  - {p.render()}" for p in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"  … and {len(self.problems) - len(shown):,} more problem(s)")
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, object]:

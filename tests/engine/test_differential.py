@@ -79,7 +79,10 @@ def test_unknown_verdicts_are_explained(engine: Engine, cases: list[Case]) -> No
             if rs.outcome == "unknown":
                 declared_gap = any(
                     c.value is None
-                    and ("unsettled" in c.compiled.spec.info or "state_output" in c.compiled.spec.info)
+                    and (
+                        c.compiled.spec.info.unsettled is not None
+                        or c.compiled.spec.info.state_output is not None
+                    )
                     for c in rs.criteria
                 )
                 assert rs.missing or declared_gap, (result.case_id, rs.id)

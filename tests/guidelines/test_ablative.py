@@ -9,7 +9,7 @@ import pytest
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.guidelines import ablative_definition, is_ablative
-from oligoboard.guidelines.ablative import DLCG_ABLATIVE
+from oligoboard.guidelines.ablative import packaged_ablative
 
 
 def test_seed_prints_threshold_and_target(seed_dlcg_text: str) -> None:
@@ -34,8 +34,8 @@ def test_strictly_greater_than_75(dose_gy: float, fractions: int, ablative: bool
 
 def test_knowledge_file_matches_packaged_values(kb: KnowledgeBase) -> None:
     loaded = ablative_definition(kb)
-    assert loaded.bed_threshold_gy == DLCG_ABLATIVE.bed_threshold_gy == 75.0
-    assert loaded.alpha_beta_gy == DLCG_ABLATIVE.alpha_beta_gy == 10.0
+    assert loaded.bed_threshold_gy == packaged_ablative().bed_threshold_gy == 75.0
+    assert loaded.alpha_beta_gy == packaged_ablative().alpha_beta_gy == 10.0
     assert (loaded.local_control_min_percent, loaded.local_control_years) == (85.0, 2.0)
     assert loaded.is_ablative(50, 10) is False
     assert "≥ 85 % local control at 2 years" in loaded.as_dict()["local_control_target"]
@@ -45,5 +45,6 @@ def test_attached_to_every_sbrt_recommendation(kb: KnowledgeBase) -> None:
     """DLCG recs 1-3 name 'kirurgi eller stereotaksi', rec. 4 'lokal ablativ behandling': all carry it."""
     for rec_id in ("dlcg-2025-1", "dlcg-2025-2", "dlcg-2025-3", "dlcg-2025-4"):
         info = kb.rule_set(rec_id).spec.info
-        assert info["sbrt"] is True
-        assert info["ablative_dose"]["bed_threshold_gy"] == 75.0
+        assert info.sbrt is True
+        assert info.ablative_dose is not None
+        assert info.ablative_dose.regimen_rule == "dlcg-2025-ablative-bed10"

@@ -40,11 +40,11 @@ def test_four_dlcg_recommendations(kb: KnowledgeBase) -> None:
 def test_grades_as_printed(kb: KnowledgeBase, rec_id: str, seed_dlcg_text: str) -> None:
     """Rec. 1: '(B) og synkron (C)'; rec. 4: '(B)'. The per-part grades follow the printed order."""
     spec = kb.rule_set(rec_id).spec
-    parts = [g["grade"] for g in spec.info["grades"]]
+    parts = [g.grade for g in spec.info.grades]
     assert parts == PRINTED_GRADES[rec_id]
     assert spec.grade == "/".join(parts)
     # the Danish text carries exactly those letters, in that order
-    text_da = " ".join(spec.info["text_da"].split())
+    text_da = " ".join((spec.info.text_da or "").split())
     assert [c for c in ("(A)", "(B)", "(C)", "(D)") if c in text_da] == sorted({f"({p})" for p in parts})
 
 
@@ -52,8 +52,8 @@ def test_grades_as_printed(kb: KnowledgeBase, rec_id: str, seed_dlcg_text: str) 
 def test_danish_text_is_in_the_seed(kb: KnowledgeBase, rec_id: str, seed_dlcg_text: str) -> None:
     """Every Danish recommendation text is copied verbatim (OCR spelling) from seed 002."""
     spec = kb.rule_set(rec_id).spec
-    assert " ".join(spec.info["text_da"].split()) in seed_dlcg_text
-    assert spec.info["text_en"].strip()
+    assert " ".join((spec.info.text_da or "").split()) in seed_dlcg_text
+    assert (spec.info.text_en or "").strip()
 
 
 def test_every_criterion_quote_is_in_the_seed(kb: KnowledgeBase, seed_dlcg_text: str) -> None:
@@ -62,14 +62,14 @@ def test_every_criterion_quote_is_in_the_seed(kb: KnowledgeBase, seed_dlcg_text:
         if not rs.spec.id.startswith(("dlcg-2025-", "workup-")):
             continue
         for crit in rs.criteria:
-            quote = crit.spec.info.get("quote_da")
+            quote = crit.spec.info.quote_da
             if quote:
                 assert " ".join(quote.split()) in seed_dlcg_text, f"{rs.spec.id}/{crit.spec.id}"
 
 
 def test_workup_quote_is_in_the_seed(kb: KnowledgeBase, seed_dlcg_text: str) -> None:
     """'En korrekt udvaelgelse forudseetter grundig stadieinddele med PET/CT, MR af cerebrum …'."""
-    quote = kb.files["omd-workup"].info["quote_da"]
+    quote = kb.files["omd-workup"].info.quote_da or ""
     assert " ".join(quote.split()) in seed_dlcg_text
 
 

@@ -12,64 +12,85 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import ValidationError
 
 from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.radiotherapy import RULE_MODELS, RegimenRule, RtFileSpec, RtRule
+from oligoboard.knowledge.reading import read_knowledge, validation_error
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "radiotherapy"
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """One knowledge file: its kind, version and rules (each a mapping with at least id/source/verified)."""
+    """One knowledge file: its kind, version and rules, validated by the typed spec of its kind.
+
+    `rules` are the validated rules as mappings (the keys written in the file), `typed` the same rules as
+    spec models (`oligoboard.knowledge.radiotherapy`).
+    """
 
     path: Path
     kind: str
     version: str
     rules: tuple[Mapping[str, Any], ...]
     header: Mapping[str, Any]
+    typed: tuple[RtRule, ...] = ()
 
     def by_id(self) -> dict[str, Mapping[str, Any]]:
         return {str(rule["id"]): rule for rule in self.rules}
 
 
+def _kind_of(path: Path, declared: object) -> str | None:
+    if isinstance(declared, str):
+        return declared
+    if path.parent.name == "protocols":
+        return "protocol"
+    return path.stem if path.stem in RULE_MODELS else None
+
+
 def load_rule_file(path: Path) -> RuleSet:
-    """Parse one YAML knowledge file and check that every rule has ``id``, ``source`` and ``verified``."""
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path.name}: cannot read knowledge file: {exc}") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
+    """Read one radiotherapy knowledge file strictly and validate every rule against its kind's spec."""
+    document = read_knowledge(path)
+    raw = document.value
+    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
         raise KnowledgeError(f"{path.name}: expected a mapping with a 'rules' list")
+    header = {k: v for k, v in raw.items() if k != "rules"}
+    kind = _kind_of(path, header.get("kind"))
+    try:
+        RtFileSpec.model_validate({"kind": kind or "", "version": "", **header, "rules": raw["rules"]})
+    except ValidationError as exc:
+        if kind is not None:
+            raise validation_error(path, exc, document) from None
+    model = RULE_MODELS.get(kind or "", RtRule)
     problems: list[Problem] = []
+    typed: list[RtRule] = []
     seen: set[str] = set()
-    for index, rule in enumerate(document["rules"]):
-        where = f"{path.name}: rules[{index}]"
-        if not isinstance(rule, dict):
-            problems.append(Problem(where, "rule is not a mapping"))
-            continue
-        rule_id = rule.get("id")
-        if not isinstance(rule_id, str) or not rule_id:
-            problems.append(Problem(where, "rule has no 'id'"))
-            continue
-        where = f"{path.name}: rule '{rule_id}'"
+    for index, rule in enumerate(raw["rules"]):
+        line = document.line_of(("rules", index))
+        at = f"line {line}: " if line is not None else ""
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        where = f"{path.name}: {at}rule '{rule_id}'" if rule_id else f"{path.name}: {at}rules[{index}]"
         if rule_id in seen:
             problems.append(Problem(where, "duplicate rule id"))
-        seen.add(rule_id)
-        source = rule.get("source")
-        if not isinstance(source, str) or not source.strip():
-            problems.append(Problem(where, "rule has no 'source'", expected="a citation string"))
-        if not isinstance(rule.get("verified"), bool):
-            problems.append(Problem(where, "rule has no boolean 'verified'", expected="true or false"))
+        if isinstance(rule_id, str):
+            seen.add(rule_id)
+        try:
+            typed.append(model.model_validate(rule))
+        except ValidationError as exc:
+            for e in exc.errors():
+                loc = ".".join(str(p) for p in e["loc"]) or "rule"
+                kind_text = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+                problems.append(Problem(where, f"{loc}: {kind_text}"))
     if problems:
         first = problems[0].render()
         raise KnowledgeError(f"invalid knowledge file {path.name}: {first}", problems=problems)
     return RuleSet(
         path=path,
-        kind=str(document.get("kind", "")),
-        version=str(document.get("version", "")),
-        rules=tuple(document["rules"]),
-        header={k: v for k, v in document.items() if k != "rules"},
+        kind=str(header.get("kind", "")),
+        version=str(header.get("version", "")),
+        rules=tuple(t.model_dump(exclude_unset=True) for t in typed),
+        header=header,
+        typed=tuple(typed),
     )
 
 
@@ -91,3 +112,11 @@ def alpha_beta_for(tissue: str) -> tuple[float, Mapping[str, Any]]:
         if key == rule["id"] or key in rule.get("tissues", []):
             return float(rule["alpha_beta_gy"]), rule
     raise KnowledgeError(f"no alpha/beta for tissue '{tissue}' in alpha_beta.yaml")
+
+
+def regimen_rule(rule_id: str) -> RegimenRule:
+    """One typed rule of ``regimens.yaml`` (e.g. the DLCG ablative threshold, kept only there)."""
+    for rule in load_knowledge("regimens").typed:
+        if isinstance(rule, RegimenRule) and rule.id == rule_id:
+            return rule
+    raise KnowledgeError(f"regimens.yaml: no rule {rule_id!r}")

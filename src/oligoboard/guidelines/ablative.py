@@ -9,11 +9,16 @@ The α/β of 10 Gy is the project's reading (BED10); the seed prints no α/β.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from oligoboard.dose.knowledge import regimen_rule
 from oligoboard.dose.lq import bed
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
+from oligoboard.knowledge.files import KNOWLEDGE_DIR
+from oligoboard.knowledge.info import AblativeInfo, RuleSetInfo
+from oligoboard.knowledge.reading import load_file_spec
 
 DLCG_FILE_ID = "dlcg-2025"
 
@@ -36,7 +41,7 @@ class AblativeDefinition:
         """True when BED (α/β of the definition) is strictly greater than the threshold.
 
         Example:
-            >>> DLCG_ABLATIVE.is_ablative(50, 10)  # BED10 = 75.0, not > 75
+            >>> packaged_ablative().is_ablative(50, 10)  # BED10 = 75.0, not > 75
             False
         """
         return bool(bed(total_dose_gy, fractions, self.alpha_beta_gy) > self.bed_threshold_gy)
@@ -58,62 +63,53 @@ class AblativeDefinition:
         }
 
 
-def _from_info(info: dict[str, Any]) -> AblativeDefinition:
-    try:
-        return AblativeDefinition(
-            bed_threshold_gy=float(info["bed_threshold_gy"]),
-            alpha_beta_gy=float(info["alpha_beta_gy"]),
-            local_control_min_percent=float(info["local_control_min_percent"]),
-            local_control_years=float(info["local_control_years"]),
-            text_da=str(info["text_da"]).strip(),
-            text_en=str(info["text_en"]).strip(),
-            source=str(info["source"]),
-            alpha_beta_note=str(info.get("alpha_beta_note", "")).strip(),
-            boundary_example=str(info.get("boundary_example", "")).strip(),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
+def _from_info(info: AblativeInfo) -> AblativeDefinition:
+    """The wording from the guideline file, the threshold from the radiotherapy rule it names (one place)."""
+    rule = regimen_rule(info.regimen_rule)
+    if rule.metric != "bed" or rule.operator != ">" or rule.limit_gy is None or rule.alpha_beta_gy is None:
         raise KnowledgeError(
-            f"dlcg_2025.yaml: info.ablative is incomplete ({exc}); expected bed_threshold_gy, alpha_beta_gy, "
-            "local_control_min_percent, local_control_years, text_da, text_en, source"
-        ) from None
+            f"regimens.yaml: rule {info.regimen_rule!r} is not a 'bed > limit' rule with alpha_beta_gy"
+        )
+    return AblativeDefinition(
+        bed_threshold_gy=float(rule.limit_gy),
+        alpha_beta_gy=float(rule.alpha_beta_gy),
+        local_control_min_percent=info.local_control_min_percent,
+        local_control_years=info.local_control_years,
+        text_da=info.text_da.strip(),
+        text_en=info.text_en.strip(),
+        source=info.source,
+        alpha_beta_note=info.alpha_beta_note.strip(),
+        boundary_example=info.boundary_example.strip(),
+    )
 
 
 def ablative_definition(kb: KnowledgeBase) -> AblativeDefinition:
     """The DLCG definition as loaded from `knowledge/guidelines/dlcg_2025.yaml` (`info.ablative`)."""
     spec = kb.files.get(DLCG_FILE_ID)
-    if spec is None or not isinstance(spec.info.get("ablative"), dict):
+    if spec is None or spec.info.ablative is None:
         raise KnowledgeError(f"knowledge file {DLCG_FILE_ID!r} with info.ablative is not loaded")
-    return _from_info(spec.info["ablative"])
+    return _from_info(spec.info.ablative)
 
 
-def ablative_for_rule_set(info: dict[str, Any]) -> AblativeDefinition | None:
+def ablative_for_rule_set(info: RuleSetInfo) -> AblativeDefinition | None:
     """The statement attached to one recommendation (`info.ablative_dose`), or None."""
-    raw = info.get("ablative_dose")
-    return _from_info(raw) if isinstance(raw, dict) else None
+    return _from_info(info.ablative_dose) if info.ablative_dose is not None else None
 
 
-#: The packaged values, for doctests and callers without a knowledge base (kept equal by a test).
-DLCG_ABLATIVE = AblativeDefinition(
-    bed_threshold_gy=75.0,
-    alpha_beta_gy=10.0,
-    local_control_min_percent=85.0,
-    local_control_years=2.0,
-    text_da=(
-        "LAT kan anses ablativ, hvis stereotaktisk stralebehandling gives med en biologisk effektiv dosis "
-        "(BED) > 75 Gy"
-    ),
-    text_en="LAT can be considered ablative when stereotactic radiotherapy is given with a BED > 75 Gy",
-    source="seed 002, kap. 3 Grundlag, 'Litteratur og evidensgennemgang' (lines 262-264)",
-    alpha_beta_note="α/β not printed in the seed; 10 Gy (BED10) is the project's reading",
-    boundary_example="50 Gy in 10 fractions gives BED10 = 75.0 Gy exactly: not > 75, so not ablative.",
-)
+@cache
+def packaged_ablative() -> AblativeDefinition:
+    """The packaged definition, for callers without a knowledge base: read from the same YAML files."""
+    spec = load_file_spec(KNOWLEDGE_DIR / "guidelines" / "dlcg_2025.yaml")
+    if spec.info.ablative is None:
+        raise KnowledgeError("dlcg_2025.yaml: info.ablative is missing")
+    return _from_info(spec.info.ablative)
 
 
-def is_ablative(total_dose_gy: float, fractions: int, definition: AblativeDefinition = DLCG_ABLATIVE) -> bool:
+def is_ablative(total_dose_gy: float, fractions: int, definition: AblativeDefinition | None = None) -> bool:
     """Whether a stereotactic course is ablative by the DLCG 2025 definition (BED10 strictly > 75 Gy).
 
     Example:
         >>> is_ablative(50, 10), is_ablative(50, 5)
         (False, True)
     """
-    return definition.is_ablative(total_dose_gy, fractions)
+    return (definition or packaged_ablative()).is_ablative(total_dose_gy, fractions)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from oligoboard.engine.knowledge_base import CompiledRuleSet, KnowledgeBase
+from oligoboard.knowledge.info import RuleSetInfo
 
 GUIDELINE_ORDER = ("DLCG 2025", "ASTRO/ESTRO 2023")
 
@@ -35,7 +36,7 @@ class EncodedRecommendation:
     alternative_to: tuple[str, ...] = ()
     calls_for_sbrt: bool = False
     grades: tuple[dict[str, str], ...] = ()
-    info: dict[str, Any] = field(default_factory=dict)
+    info: RuleSetInfo = field(default_factory=RuleSetInfo)
 
     @property
     def text(self) -> str:
@@ -59,7 +60,7 @@ class EncodedRecommendation:
 
 
 def is_workup(rule_set: CompiledRuleSet) -> bool:
-    return bool(rule_set.spec.info.get("workup"))
+    return rule_set.spec.info.workup
 
 
 def _clean(value: Any) -> str:
@@ -71,21 +72,21 @@ def from_rule_set(rule_set: CompiledRuleSet) -> EncodedRecommendation:
     return EncodedRecommendation(
         id=spec.id,
         kind="rule",
-        guideline=str(info.get("guideline") or rule_set.file_spec.title),
-        number=int(info.get("number", 0)),
+        guideline=info.guideline or rule_set.file_spec.title,
+        number=info.number,
         grade=spec.grade,
         title=spec.title,
-        text_en=_clean(info.get("text_en") or spec.title),
-        text_da=_clean(info["text_da"]) if info.get("text_da") else None,
+        text_en=_clean(info.text_en or spec.title),
+        text_da=_clean(info.text_da) if info.text_da else None,
         source=spec.source,
         verified=spec.verified and rule_set.file_spec.verified,
-        topic=str(info.get("topic", "other")),
-        strength=str(info["strength"]) if info.get("strength") else None,
-        quality=str(info["quality"]) if info.get("quality") else None,
-        alternative_to=tuple(info.get("alternative_to") or ()),
-        calls_for_sbrt=bool(info.get("sbrt")),
-        grades=tuple(dict(g) for g in info.get("grades") or ()),
-        info=dict(info),
+        topic=info.topic,
+        strength=info.strength or None,
+        quality=info.quality or None,
+        alternative_to=tuple(info.alternative_to),
+        calls_for_sbrt=info.sbrt,
+        grades=tuple(g.model_dump() for g in info.grades),
+        info=info,
     )
 
 
@@ -93,22 +94,22 @@ def guidance_items(kb: KnowledgeBase) -> list[EncodedRecommendation]:
     """Unverified guidance text (`info.guidance`) of every guideline file."""
     out: list[EncodedRecommendation] = []
     for spec in kb.files.values():
-        for raw in spec.info.get("guidance") or ():
+        for raw in spec.info.guidance:
             out.append(
                 EncodedRecommendation(
-                    id=str(raw["id"]),
+                    id=raw.id,
                     kind="guidance",
-                    guideline=str(spec.info.get("guideline") or spec.title),
-                    number=int(str(raw["id"]).rsplit("-", 1)[-1]),
+                    guideline=spec.info.guideline or spec.title,
+                    number=int(raw.id.rsplit("-", 1)[-1]),
                     grade=None,
-                    title=_clean(raw["text"]),
-                    text_en=_clean(raw["text"]),
+                    title=_clean(raw.text),
+                    text_en=_clean(raw.text),
                     text_da=None,
-                    source=str(raw["source"]),
-                    verified=bool(raw.get("verified", False)),
-                    topic=str(raw.get("topic", "other")),
-                    strength=str(raw["strength"]) if raw.get("strength") else None,
-                    quality=str(raw["quality"]) if raw.get("quality") else None,
+                    source=raw.source,
+                    verified=raw.verified,
+                    topic=raw.topic,
+                    strength=raw.strength or None,
+                    quality=raw.quality or None,
                 )
             )
     return out

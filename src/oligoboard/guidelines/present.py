@@ -25,7 +25,7 @@ from oligoboard.guidelines.workup import workup_advisories, workup_gaps
 def _merged_info(kb: KnowledgeBase, key: str) -> list[Any]:
     out: list[Any] = []
     for spec in kb.files.values():
-        value = spec.info.get(key)
+        value = getattr(spec.info, key, None)
         if isinstance(value, list):
             out.extend(value)
     return out
@@ -34,7 +34,7 @@ def _merged_info(kb: KnowledgeBase, key: str) -> list[Any]:
 def _state_reasons(kb: KnowledgeBase) -> dict[str, str]:
     out: dict[str, str] = {}
     for spec in kb.files.values():
-        reasons = spec.info.get("state_reasons")
+        reasons = spec.info.state_reasons
         if isinstance(reasons, dict):
             out.update({str(k): str(v) for k, v in reasons.items()})
     return out

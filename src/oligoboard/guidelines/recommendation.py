@@ -26,15 +26,15 @@ def _criterion_dict(c: CriterionResult) -> dict[str, Any]:
         "source": spec.source,
     }
     for key in ("quote_da", "quote_en"):
-        if key in spec.info:
-            out[key] = spec.info[key]
+        if key in spec.info.model_fields_set:
+            out[key] = getattr(spec.info, key)
     if c.missing:
         out["missing"] = list(c.missing)
     return out
 
 
 def _state_reason(c: CriterionResult, result: CaseResult, state_reasons: dict[str, str]) -> str | None:
-    output = c.compiled.spec.info.get("state_output")
+    output = c.compiled.spec.info.state_output
     if not output:
         return None
     decision = result.decisions.get(str(output))
@@ -49,17 +49,17 @@ def _unsettled(c: CriterionResult, result: CaseResult, state_reasons: dict[str, 
     reason = _state_reason(c, result, state_reasons)
     if reason:
         return reason
-    if not c.missing and c.compiled.spec.info.get("unsettled"):
-        return " ".join(str(c.compiled.spec.info["unsettled"]).split())
+    if not c.missing and c.compiled.spec.info.unsettled:
+        return " ".join(c.compiled.spec.info.unsettled.split())
     return None
 
 
 def _later(rs: RuleSetResult, rec: EncodedRecommendation) -> dict[str, Any] | None:
-    timing = [c for c in rs.criteria if c.compiled.spec.info.get("timing")]
+    timing = [c for c in rs.criteria if c.compiled.spec.info.timing]
     if not timing:
         return None
-    others = [c for c in rs.criteria if not c.compiled.spec.info.get("timing")]
-    condition = str(rec.info.get("applies_later_if", "")).strip()
+    others = [c for c in rs.criteria if not c.compiled.spec.info.timing]
+    condition = rec.info.applies_later_if.strip()
     if any(c.blocks for c in others):
         status, text = (
             "not_applicable",
@@ -80,7 +80,7 @@ def _later(rs: RuleSetResult, rec: EncodedRecommendation) -> dict[str, Any] | No
     return {
         "status": status,
         "condition": condition,
-        "condition_da": rec.info.get("applies_later_if_da"),
+        "condition_da": rec.info.applies_later_if_da,
         "text": text,
         "timing_criteria": [_criterion_dict(c) for c in timing],
     }

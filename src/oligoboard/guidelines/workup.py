@@ -26,12 +26,12 @@ def workup_gaps(result: CaseResult) -> list[dict[str, Any]]:
             if c.value is True:
                 continue
             spec = c.compiled.spec
-            collect = spec.info.get("collect")
+            collect = spec.info.collect
             missing = list(c.missing) or ([str(collect)] if collect else [])
             gaps.append(
                 {
                     "id": f"{rs.id}/{c.id}",
-                    "item": str(spec.info.get("item", spec.text)),
+                    "item": spec.info.item if spec.info.item is not None else spec.text,
                     "status": c.status,
                     "text": " ".join(spec.text.split()),
                     "source": spec.source,
@@ -45,12 +45,12 @@ def workup_advisories(result: CaseResult) -> list[dict[str, Any]]:
     """Scans present but older than the advisory window (unverified local-policy advice, not gaps)."""
     out: list[dict[str, Any]] = []
     for rs in workup_rule_sets(result):
-        window = rs.compiled.spec.info.get("advisory_window_days")
+        window = rs.compiled.spec.info.advisory_window_days
         if window is None:
             continue
         for c in rs.criteria:
-            item = str(c.compiled.spec.info.get("item", c.id))
-            feature = c.compiled.spec.info.get("age_feature")
+            item = c.compiled.spec.info.item if c.compiled.spec.info.item is not None else c.id
+            feature = c.compiled.spec.info.age_feature
             age = result.features.get(str(feature)) if feature else None
             if c.value is True and isinstance(age, int) and age > int(window):
                 out.append(
@@ -60,8 +60,8 @@ def workup_advisories(result: CaseResult) -> list[dict[str, Any]]:
                         "age_days": age,
                         "window_days": int(window),
                         "text": f"{item} is {age} days old (> {window} days)",
-                        "source": str(rs.compiled.spec.info.get("advisory_window_source", "")),
-                        "verified": bool(rs.compiled.spec.info.get("advisory_window_verified", False)),
+                        "source": rs.compiled.spec.info.advisory_window_source,
+                        "verified": rs.compiled.spec.info.advisory_window_verified,
                     }
                 )
     return out

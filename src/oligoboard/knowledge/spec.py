@@ -5,9 +5,18 @@ A knowledge file that does not fit is refused at load: a rule with no `source` m
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from oligoboard.knowledge.info import (
+    CRITERION_KEYS,
+    FILE_KEYS,
+    RULE_SET_KEYS,
+    CriterionInfo,
+    FileInfo,
+    RuleSetInfo,
+)
 
 Source = str
 
@@ -70,9 +79,13 @@ class CriterionSpec(_Spec):
     verified: bool = True
     counts: str | None = None
     note: str | None = None
-    info: dict[str, Any] = Field(default_factory=dict)
+    info: CriterionInfo = Field(default_factory=CriterionInfo)
 
     _source_not_blank = field_validator("source")(_non_blank)
+
+
+def _foreign_keys(keys: set[str], allowed: frozenset[str]) -> list[str]:
+    return sorted(keys - allowed)
 
 
 class RuleSetSpec(_Spec):
@@ -84,10 +97,24 @@ class RuleSetSpec(_Spec):
     source: Source
     grade: str | None = None
     verified: bool = True
-    info: dict[str, Any] = Field(default_factory=dict)
+    info: RuleSetInfo = Field(default_factory=RuleSetInfo)
     criteria: list[CriterionSpec] = Field(min_length=1)
 
     _source_not_blank = field_validator("source")(_non_blank)
+
+    @model_validator(mode="after")
+    def _keys_of_kind(self) -> RuleSetSpec:
+        """Each kind sets only its own info keys: a trial `number` on a recommendation is a typo."""
+        foreign = _foreign_keys(self.info.keys_set(), RULE_SET_KEYS[self.kind])
+        if foreign:
+            raise ValueError(f"info key(s) {', '.join(foreign)} not allowed in a {self.kind} rule set")
+        for crit in self.criteria:
+            foreign = _foreign_keys(crit.info.keys_set(), CRITERION_KEYS[self.kind])
+            if foreign:
+                raise ValueError(
+                    f"criterion {crit.id}: info key(s) {', '.join(foreign)} not allowed in a {self.kind} rule set"
+                )
+        return self
 
 
 class KnowledgeFileSpec(_Spec):
@@ -97,12 +124,22 @@ class KnowledgeFileSpec(_Spec):
     verified: bool = True
     version: str | None = None
     date: str | None = None
-    info: dict[str, Any] = Field(default_factory=dict)
+    info: FileInfo = Field(default_factory=FileInfo)
     definitions: list[DefinitionSpec] = Field(default_factory=list)
     decision_lists: list[DecisionListSpec] = Field(default_factory=list)
     rule_sets: list[RuleSetSpec] = Field(default_factory=list)
 
     _source_not_blank = field_validator("source")(_non_blank)
+
+    @model_validator(mode="after")
+    def _keys_of_folder(self, validation: ValidationInfo) -> KnowledgeFileSpec:
+        """With the folder in the validation context, the file sets only that folder's info keys."""
+        folder = (validation.context or {}).get("folder")
+        if folder in FILE_KEYS:
+            foreign = _foreign_keys(self.info.keys_set(), FILE_KEYS[folder])
+            if foreign:
+                raise ValueError(f"info key(s) {', '.join(foreign)} not allowed in a {folder} file")
+        return self
 
 
 class ManifestSpec(_Spec):

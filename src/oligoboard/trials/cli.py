@@ -81,7 +81,7 @@ def show_trial(
     criteria = [
         {
             "id": c.spec.id,
-            "number": str(c.spec.info.get("number", "")),
+            "number": c.spec.info.number or "",
             "kind": c.spec.kind,
             "text": c.spec.text,
             "rule": "attested (clinician answers " + (c.answer_key or "") + ")"

@@ -80,7 +80,7 @@ def _view(c: CriterionResult, deciding: bool) -> CriterionView:
         id=c.id,
         kind=c.kind,
         status=c.status,
-        number=str(spec.info.get("number", "")),
+        number=spec.info.number or "",
         text=spec.text,
         source=spec.source,
         verified=spec.verified,

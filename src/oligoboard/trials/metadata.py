@@ -8,84 +8,27 @@ the file and the field, instead of showing blanks to a trial coordinator.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from oligoboard.case.validate import format_path
 from oligoboard.engine.knowledge_base import CompiledRuleSet, KnowledgeBase
 from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.info import Accrual, Arm, Endpoints, EstroEortcState, TrialInfo
 
-EstroEortcState = Literal[
-    "synchronous_oligometastatic",
-    "metachronous_oligorecurrence",
-    "metachronous_oligoprogression",
-    "repeat_oligorecurrence",
-    "repeat_oligoprogression",
-    "repeat_oligopersistence",
-    "induced_oligorecurrence",
-    "induced_oligoprogression",
-    "induced_oligopersistence",
+__all__ = [
+    "Accrual",
+    "Arm",
+    "Endpoints",
+    "EstroEortcState",
+    "TrialCard",
+    "TrialInfo",
+    "trial_card",
+    "trial_cards",
 ]
 
+
 _DATE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?|undated)$")
-
-
-class _Info(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Arm(_Info):
-    name: str = Field(min_length=1)
-    description: str = Field(min_length=1)
-    rt: str | None = None
-
-
-class Endpoints(_Info):
-    primary: list[str] = Field(min_length=1)
-    secondary: list[str] = Field(default_factory=list)
-
-
-class Accrual(_Info):
-    target: int | None = None
-    actual: int | None = None
-    note: str | None = None
-
-    def label(self) -> str:
-        if self.actual is not None:
-            return f"{self.actual} enrolled"
-        if self.target is not None:
-            return f"{self.target} planned"
-        return "n/a"
-
-
-class TrialInfo(_Info):
-    """Metadata under a trial file's `info:` key (docs/trials.md lists every field)."""
-
-    acronym: str | None = None
-    sponsor: str = Field(min_length=1)
-    phase: str = Field(min_length=1)
-    design: str = Field(min_length=1)
-    randomisation: str = Field(min_length=1)
-    accrual: Accrual
-    status: str = Field(min_length=1)
-    recruiting: bool
-    setting: list[EstroEortcState] = Field(min_length=1)
-    countries: list[str] = Field(default_factory=list)
-    arms: list[Arm] = Field(min_length=1)
-    endpoints: Endpoints
-    result: str | None = None
-    result_note: str | None = None
-    counting: str = Field(min_length=1)
-    conflicts: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-
-    @field_validator("setting")
-    @classmethod
-    def _unique_states(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("setting lists a state twice")
-        return value
 
 
 class TrialCard(BaseModel):
@@ -127,7 +70,7 @@ def trial_card(rs: CompiledRuleSet) -> TrialCard:
             Problem("rule_sets[0].id", f"rule set id {rs.spec.id!r} does not match the file name")
         )
     for i, crit in enumerate(c.spec for c in rs.criteria):
-        if not str(crit.info.get("number", "")).strip():
+        if not (crit.info.number or "").strip():
             problems.append(
                 Problem(f"rule_sets[0].criteria[{i}].info.number", f"criterion {crit.id}: no number")
             )
@@ -137,7 +80,7 @@ def trial_card(rs: CompiledRuleSet) -> TrialCard:
             )
     info: TrialInfo | None = None
     try:
-        info = TrialInfo.model_validate(file_spec.info)
+        info = TrialInfo.model_validate(file_spec.info.model_dump(exclude_unset=True))
     except ValidationError as exc:
         problems.extend(Problem("info." + format_path(e["loc"]), e["msg"]) for e in exc.errors())
     if problems or info is None:

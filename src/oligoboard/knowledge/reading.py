@@ -1,0 +1,94 @@
+"""Read knowledge YAML through the one strict reader and validate it against its spec, naming file:line.
+
+A knowledge file is input like a case: the same reader (`oligoboard.documents`) refuses duplicate keys
+(a second `sql:` must never silently win), alias bombs and oversized files; a reader refusal or a spec
+violation becomes a `KnowledgeError` that says which file, which line and which rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from oligoboard.documents import Document, DocumentError, InputLimits
+from oligoboard.documents import read_document as read_strict
+from oligoboard.errors import KnowledgeError, Problem
+from oligoboard.knowledge.spec import KnowledgeFileSpec
+
+M = TypeVar("M", bound=BaseModel)
+#: Union tags pydantic inserts into error locations (`rule_sets[0].trial.criteria`): not part of the file.
+_UNION_TAGS = frozenset({"trial", "recommendation"})
+
+
+def read_knowledge(path: Path, limits: InputLimits | None = None) -> Document:
+    """One knowledge YAML file, read strictly; any refusal is a `KnowledgeError` naming the file."""
+    try:
+        return read_strict(path, limits, kind="yaml")
+    except DocumentError as exc:
+        message = exc.message.replace(str(path), path.name, 1)
+        raise KnowledgeError(message, exc.problems) from None
+
+
+def _file_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and part in _UNION_TAGS and out and isinstance(out[-1], int):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _rule_ids(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """The ids of the rules along an error location: `NCT06114108/consent` reads better than indices."""
+    ids: list[str] = []
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(node, dict) and "id" in node:
+            ids.append(str(node["id"]))
+    return "/".join(ids)
+
+
+def _format(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def validation_error(path: Path, exc: ValidationError, document: Document | None = None) -> KnowledgeError:
+    """A spec violation as `file:line: field (rule a/b): problem`, one problem per pydantic error."""
+    problems = []
+    first_line: int | None = None
+    for e in exc.errors():
+        loc = _file_loc(tuple(e["loc"]))
+        rule = _rule_ids(document.value, loc) if document is not None else ""
+        line = document.line_of(loc) if document is not None else None
+        first_line = first_line or line
+        where = f"line {line}: " if line is not None else ""
+        where += _format(loc) + (f" (rule {rule})" if rule else "")
+        message = "unknown key (check the spelling against docs/knowledge-format.md)"
+        problems.append(Problem(where, message if e["type"] == "extra_forbidden" else e["msg"]))
+    at = f":{first_line}" if first_line is not None else ""
+    return KnowledgeError(f"{path.name}{at}: malformed knowledge file", problems)
+
+
+def load_spec(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
+    """Read `path` strictly and validate it as `model`; errors name file, line, field and rule."""
+    document = read_knowledge(path)
+    if not isinstance(document.value, dict):
+        raise KnowledgeError(f"{path.name}: a knowledge file must be a mapping")
+    try:
+        return model.model_validate(document.value, context=context)
+    except ValidationError as exc:
+        raise validation_error(path, exc, document) from None
+
+
+def load_file_spec(path: Path) -> KnowledgeFileSpec:
+    """A classification, guideline or trial file, validated with its folder's info keys."""
+    return load_spec(KnowledgeFileSpec, path, context={"folder": path.parent.name})

@@ -1,0 +1,113 @@
+"""Generate the hostile-input corpus (issue 12): every document the strict reader must refuse or accept.
+
+Generated, never hand-typed, so each blob says how it is built. `python tests/case/make_hostile.py DIR`
+writes the corpus to DIR (default tests/case/hostile/); the tests call `write_corpus(tmp_path)`.
+Each entry: file name → (bytes, expected exit code of `oligoboard validate/assess`, phrase stderr must hold).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+BASE: dict[str, object] = {"id": "hostile", "assessment_date": "2026-01-01"}
+SENTINEL = "SENTINEL-0123456-JaneDoe"
+
+
+def _json(doc: object) -> bytes:
+    return json.dumps(doc).encode()
+
+
+def alias_bomb(levels: int = 9, fan_out: int = 9) -> bytes:
+    """Nested anchors (`&aN [*aN-1 × 9]`): 9**9 values if expanded, ~400 bytes on disk."""
+    lines = ["a0: &a0 [" + ",".join(["x"] * fan_out) + "]"]
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * fan_out) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def corpus() -> dict[str, tuple[bytes, int, str]]:
+    far = {**BASE, "assessment_date": "9999-12-31", "metastatic_diagnosis_date": "9999-12-31"}
+    many_answers = {f"N/{SENTINEL}": True, **{f"N/{i}": True for i in range(100_000)}}
+    some_answers = {f"NCT00000000/typo-{i}": True for i in range(1_500)}
+    return {
+        "alias_bomb.yaml": (alias_bomb(), 2, "max_nodes"),
+        "deep.json": (b"[" * 100_000 + b"]" * 100_000, 2, "max_depth"),
+        "deep.yaml": (b"a: " + b"[" * 5_000 + b"]" * 5_000 + b"\n", 2, "max_depth"),
+        "huge_int.json": (
+            _json({**BASE, "patient": {"age_years": 0}})[:-2] + b', "x": ' + b"9" * 5_000 + b"}}",
+            2,
+            "max_int_digits",
+        ),
+        "huge_int.yaml": (
+            b"id: x\nassessment_date: 2026-01-01\npatient: {age_years: " + b"9" * 5_000 + b"}\n",
+            2,
+            "max_int_digits",
+        ),
+        # dates at the end of the calendar: after the assessment date → exit 2 naming the field ...
+        "far_dates.json": (
+            _json({**BASE, "metastatic_diagnosis_date": "9999-12-31"}),
+            2,
+            "metastatic_diagnosis_date",
+        ),
+        "far_dates.yaml": (
+            b"id: x\nassessment_date: 2026-01-01\nmetastatic_diagnosis_date: 9999-12-31\n",
+            2,
+            "metastatic_diagnosis_date",
+        ),
+        # ... and consistent ones (assessed in year 9999) are answered, not an internal error
+        "far_dates_consistent.json": (_json(far), 0, ""),
+        "many_answer_keys.json": (_json({**BASE, "answers": many_answers}), 2, "max_mapping_keys"),
+        "some_answer_keys.json": (_json({**BASE, "answers": some_answers}), 2, "more problem(s)"),
+        "huge_answer_key.json": (
+            _json({**BASE, "answers": {SENTINEL + "x" * 10_000_000: True}}),
+            2,
+            "max_bytes",
+        ),
+        "long_answer_key.json": (
+            _json({**BASE, "answers": {SENTINEL + "x" * 70_000: True}}),
+            2,
+            "max_string_chars",
+        ),
+        "dup_key.json": (b'{"id": "a", "assessment_date": "2026-01-01", "id": "b"}', 2, "duplicate key"),
+        "dup_key.yaml": (b"id: a\nassessment_date: 2026-01-01\nid: b\n", 2, "duplicate key at line 3"),
+        "nan.json": (
+            b'{"id": "a", "assessment_date": "2026-01-01", "patient": {"age_years": NaN}}',
+            2,
+            "finite number",
+        ),
+        "two_documents.yaml": (
+            b"id: a\nassessment_date: 2026-01-01\n---\nid: b\n",
+            2,
+            "second document starts",
+        ),
+        "python_tag.yaml": (
+            b"id: !!python/object/apply:os.system [echo]\nassessment_date: 2026-01-01\n",
+            2,
+            "unsupported tag",
+        ),
+        "latin1.json": (
+            '{"id": "Jørgen", "assessment_date": "2026-01-01"}'.encode("latin-1"),
+            2,
+            "invalid UTF-8",
+        ),
+        "bom.json": (b"\xef\xbb\xbf" + _json(BASE), 0, ""),
+        "bom.yaml": (b"\xef\xbb\xbfid: hostile\nassessment_date: 2026-01-01\n", 0, ""),
+    }
+
+
+def write_corpus(folder: Path) -> dict[str, tuple[Path, int, str]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, tuple[Path, int, str]] = {}
+    for name, (data, code, phrase) in corpus().items():
+        path = folder / name
+        path.write_bytes(data)
+        out[name] = (path, code, phrase)
+    return out
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "hostile"
+    for name in write_corpus(target):
+        print(target / name)
