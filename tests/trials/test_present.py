@@ -6,10 +6,11 @@ import json
 
 from typer.testing import CliRunner
 
+from oligoboard.cli.trials import trials_app
 from oligoboard.engine.runner import Engine
 from oligoboard.knowledge.loader import KnowledgeBase
-from oligoboard.trials.cli import trials_app
-from oligoboard.trials.present import rich_trials, trials_section
+from oligoboard.report.terminal.trials import render_trials
+from oligoboard.trials.section import trials_section
 from tests.trials import builder as b
 
 
@@ -77,7 +78,7 @@ def test_next_best_question_ranks_shared_facts_first(engine: Engine, kb: Knowled
 
 def test_rich_view_puts_questions_first(engine: Engine, kb: KnowledgeBase) -> None:
     section = trials_section(engine.evaluate_one(b.build(b.synchronous_after_induction())), kb)
-    renderables = rich_trials(section)
+    renderables = render_trials(section)
     assert len(renderables) == 2
     assert "Next best questions" in str(getattr(renderables[0], "title", ""))
 

@@ -10,7 +10,7 @@ import pytest
 from oligoboard.case.models import Case
 from oligoboard.engine.runner import Engine
 from oligoboard.knowledge.loader import KnowledgeBase
-from oligoboard.trials.present import trials_section
+from oligoboard.trials.section import trials_section
 
 VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 CASES = sorted(
