@@ -52,7 +52,7 @@ BASE: dict[str, Any] = {
 
 
 def lesion(i: int, organ: str, **fields: Any) -> dict[str, Any]:
-    out = copy.deepcopy(BASE["lesions"][0])
+    out: dict[str, Any] = copy.deepcopy(BASE["lesions"][0])
     if organ == "lung":  # a lung metastasis (M1a); an ipsilateral other-lobe nodule would be T4, not counted
         out["lung_relation"] = "contralateral"
     out.update({"id": f"L{i}", "organ": organ, **fields})

@@ -139,7 +139,7 @@ def test_new_lesion_on_first_line(
 
 
 def test_unknown_category_or_start_of_a_first_line_entry_stays_unknown(engine: Engine) -> None:
-    therapy = [
+    therapy: list[dict[str, Any]] = [
         {"line": 1, "category": None, "start_date": "2026-01-01", "end_date": "2026-03-01"},
         {"line": 1, "category": "chemo", "start_date": "2026-03-02", "end_date": None},
     ]

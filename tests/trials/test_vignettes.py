@@ -11,8 +11,8 @@ from oligoboard.case.models import Case
 from oligoboard.engine.runner import Engine
 from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.trials.section import trials_section
+from tests.support.shared import VIGNETTES
 
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 CASES = sorted(
     d
     for d in VIGNETTES.glob("*/")
