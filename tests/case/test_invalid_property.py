@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oligoboard.cli.main import main
-from tests.casebuilder import BASE
+from tests.support.cases import BASE
 
 # (path into the document, human path the message must name)
 FIELDS = [

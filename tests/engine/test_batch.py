@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from oligoboard.case.validate import parse_case
 from oligoboard.engine.runner import Engine
-from tests.casebuilder import BASE
+from tests.support.cases import BASE
 
 ORGANS = ["brain", "adrenal", "bone", "liver", "lung", "pleura", "distant_lymph_node", "kidney", None]
 STATUSES = ["new", "progressing", "stable", "responding", None]

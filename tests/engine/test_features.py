@@ -8,7 +8,7 @@ import pytest
 
 from oligoboard.engine.runner import Engine
 from oligoboard.knowledge.loader import KnowledgeBase
-from tests.casebuilder import build, lesion
+from tests.support.cases import build, lesion
 
 
 def test_catalogue_lists_exactly_the_sql_columns(engine: Engine, kb: KnowledgeBase) -> None:

@@ -10,7 +10,7 @@ import pytest
 from oligoboard.case.validate import parse_case
 from oligoboard.engine.results import CaseResult
 from oligoboard.engine.runner import Engine
-from tests.guidelines.cases import SEED_DLCG
+from tests.support.guideline_cases import SEED_DLCG
 
 
 @pytest.fixture(scope="session")

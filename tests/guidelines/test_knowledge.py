@@ -11,7 +11,7 @@ import yaml
 from oligoboard.errors import KnowledgeError
 from oligoboard.guidelines import encoded_recommendations
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
-from tests.guidelines.cases import SEED_ASTRO
+from tests.support.guideline_cases import SEED_ASTRO
 from tests.support.shared import needs
 
 # Grades exactly as printed in the quick guide of seed 002 (letters in parentheses, in order).

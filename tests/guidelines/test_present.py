@@ -14,7 +14,7 @@ from oligoboard.engine.results import CaseResult
 from oligoboard.guidelines import recommendations_section
 from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.report.terminal.guidelines import render_recommendations
-from tests.guidelines.cases import build_case, lesion
+from tests.support.guideline_cases import build_case, lesion
 
 Evaluate = Callable[[dict[str, Any]], CaseResult]
 CONTRACT = {"id", "status", "grade", "text", "source", "missing"}

@@ -11,7 +11,7 @@ import pytest
 
 from oligoboard.engine.runner import Engine
 from oligoboard.knowledge.loader import KnowledgeBase
-from tests.trials import builder as b
+from tests.support import trial_profiles as b
 
 Base = Callable[[], b.Doc]
 

@@ -13,7 +13,7 @@ from oligoboard.engine.runner import Engine
 from oligoboard.knowledge.loader import KnowledgeBase
 from oligoboard.report.terminal.trials import render_trials
 from oligoboard.trials.section import trials_section
-from tests.trials import builder as b
+from tests.support import trial_profiles as b
 
 
 def _section(engine: Engine, kb: KnowledgeBase, case: Case) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from oligoboard.engine.runner import Engine
 from oligoboard.errors import CaseValidationError
 from tests.support.shared import VIGNETTES, needs
 
-pytestmark = needs(VIGNETTES)
+pytestmark = [needs(VIGNETTES), pytest.mark.slow]
 CASES = sorted(p for p in VIGNETTES.glob("*") if (p / "expected.json").exists())
 
 
