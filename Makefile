@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml debian-packages.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	@# editable installs would recompile src/ on every start (PYTHONDONTWRITEBYTECODE is set here): precompile once
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,7 +29,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 unit: install
 	$(BIN)/pytest
@@ -35,9 +37,10 @@ unit: install
 vignettes: install
 	@if [ -d ../shared/vignettes ]; then \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/vignettes/check.py ../shared/vignettes --cmd "oligoboard assess --json"; \
-	else echo "vignettes: ../shared/vignettes not present, skipped (tests/vignettes covers them when present)"; fi
+	else echo "vignettes: SKIPPED — ../shared/vignettes not present (tests needing ../shared skip with a reason)"; fi
 
 bench: install
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/single_case.py
 	cd benchmarks && ../$(BIN)/python dvh_speed.py && ../$(BIN)/python dvh_accuracy.py
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from oligoboard.cli import main
-from tests.casebuilder import doc, lesion
+from oligoboard.cli.main import main
+from tests.support.cases import doc, lesion
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "cases").glob("*.json"))
 

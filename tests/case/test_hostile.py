@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oligoboard.cli import main
+from oligoboard.cli.main import main
 from oligoboard.errors import MAX_RENDERED_PROBLEMS
 from tests.case.make_hostile import SENTINEL, corpus, write_corpus
 
@@ -63,7 +63,7 @@ def _run_cli(args: list[str], stdin: int | None = None) -> subprocess.CompletedP
         [
             sys.executable,
             "-c",
-            "import sys; from oligoboard.cli import main; sys.exit(main(sys.argv[1:]))",
+            "import sys; from oligoboard.cli.main import main; sys.exit(main(sys.argv[1:]))",
             *args,
         ],
         capture_output=True,

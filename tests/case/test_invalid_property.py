@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oligoboard.cli import main
-from tests.casebuilder import BASE
+from oligoboard.cli.main import main
+from tests.support.cases import BASE
 
 # (path into the document, human path the message must name)
 FIELDS = [

@@ -11,7 +11,7 @@ import pytest
 from oligoboard.case.io import case_content_hash, load_case
 from oligoboard.case.validate import parse_case
 from oligoboard.errors import CaseValidationError
-from tests.casebuilder import BASE, build, doc, lesion
+from tests.support.cases import BASE, build, doc, lesion
 
 
 def problems_of(document: dict[str, Any]) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from oligoboard.dose.cli import dose_app, dvh_command, plan_app
+from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.dose.phantoms import Phantom, write_phantom
 
 app = typer.Typer()

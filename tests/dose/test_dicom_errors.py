@@ -8,7 +8,7 @@ import pydicom
 import pytest
 from typer.testing import CliRunner
 
-from oligoboard.dose.cli import dvh_command
+from oligoboard.cli.dose import dvh_command
 from oligoboard.dose.dicom_rt import check_same_frame, read_rtdose, read_rtstruct
 from oligoboard.dose.phantoms import Phantom, write_phantom
 from oligoboard.errors import DicomError

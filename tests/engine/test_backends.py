@@ -11,7 +11,7 @@ from oligoboard.engine.backends.base import CompiledArtifacts, ResultRow
 from oligoboard.engine.runner import PYTHON_BATCH_LIMIT, Engine
 from oligoboard.engine.tables import CaseTables
 from oligoboard.errors import EngineError
-from tests.casebuilder import build
+from tests.support.cases import build
 
 
 class Recording:

@@ -8,7 +8,7 @@ import pytest
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from tests.casebuilder import build, lesion
+from tests.support.cases import build, lesion
 
 
 def test_catalogue_lists_exactly_the_sql_columns(engine: Engine, kb: KnowledgeBase) -> None:
@@ -139,7 +139,7 @@ def test_new_lesion_on_first_line(
 
 
 def test_unknown_category_or_start_of_a_first_line_entry_stays_unknown(engine: Engine) -> None:
-    therapy = [
+    therapy: list[dict[str, Any]] = [
         {"line": 1, "category": None, "start_date": "2026-01-01", "end_date": "2026-03-01"},
         {"line": 1, "category": "chemo", "start_date": "2026-03-02", "end_date": None},
     ]

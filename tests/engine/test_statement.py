@@ -13,7 +13,7 @@ from oligoboard.engine.naming import sanitise
 from oligoboard.engine.runner import Engine
 from oligoboard.engine.tables import to_tables
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR
-from tests.casebuilder import build
+from tests.support.cases import build
 
 
 def test_every_rule_has_a_named_column(engine: Engine) -> None:

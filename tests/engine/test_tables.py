@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oligoboard.engine.tables import PATIENT_COLUMNS, TABLES, to_tables
-from tests.casebuilder import build, lesion
+from tests.support.cases import build, lesion
 
 
 def _patient(**edit: object) -> dict[str, object]:

@@ -15,7 +15,7 @@ from oligoboard.engine.compile import Namespace, load_features, load_knowledge
 from oligoboard.engine.runner import Engine
 from oligoboard.errors import KnowledgeError
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR
-from tests.casebuilder import build
+from tests.support.cases import build
 
 ACCEPTED = [
     # (expression, inferred type, a fragment of the SQL the executors see)

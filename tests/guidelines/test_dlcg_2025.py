@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from oligoboard.engine.results import CaseResult
-from tests.guidelines.cases import build_case, lesion
+from tests.support.guideline_cases import build_case, lesion
 
 Evaluate = Callable[[dict[str, Any]], CaseResult]
 

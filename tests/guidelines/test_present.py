@@ -9,11 +9,12 @@ from typing import Any
 from rich.console import Console
 from typer.testing import CliRunner
 
+from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
-from oligoboard.guidelines import recommendations_section, rich_recommendations
-from oligoboard.guidelines.cli import guidelines_app
-from tests.guidelines.cases import build_case, lesion
+from oligoboard.guidelines import recommendations_section
+from oligoboard.report.terminal.guidelines import render_recommendations
+from tests.support.guideline_cases import build_case, lesion
 
 Evaluate = Callable[[dict[str, Any]], CaseResult]
 CONTRACT = {"id", "status", "grade", "text", "source", "missing"}
@@ -101,7 +102,7 @@ def test_concordance_agree_and_differ(evaluate: Evaluate, kb: KnowledgeBase) -> 
 def test_rich_rendering(evaluate: Evaluate, kb: KnowledgeBase) -> None:
     section = _section(evaluate, kb, lesions=[lesion("adrenal", 1), lesion("bone", 2)])
     console = Console(record=True, width=140)
-    console.print(*rich_recommendations(section))
+    console.print(*render_recommendations(section))
     text = console.export_text()
     for needle in ("dlcg-2025-3", "Alternatives", "BED > 75 Gy", "side by side", "unverified"):
         assert needle in text

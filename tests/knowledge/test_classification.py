@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from oligoboard.engine.runner import Engine
-from tests.casebuilder import build, lesion
+from tests.support.cases import build, lesion
 
 SYNC = {"tumour": {"diagnosis_date": "2026-03-01"}, "metastatic_diagnosis_date": "2026-03-01"}
 LATE = {"tumour": {"diagnosis_date": "2024-01-10"}, "metastatic_diagnosis_date": "2026-09-01"}

@@ -11,7 +11,7 @@ import pytest
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from tests.trials import builder as b
+from tests.support import trial_profiles as b
 
 Base = Callable[[], b.Doc]
 

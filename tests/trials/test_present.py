@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from typer.testing import CliRunner
 
+from oligoboard.case.models import Case
+from oligoboard.cli.trials import trials_app
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from oligoboard.trials.cli import trials_app
-from oligoboard.trials.present import rich_trials, trials_section
-from tests.trials import builder as b
+from oligoboard.report.terminal.trials import render_trials
+from oligoboard.trials.section import trials_section
+from tests.support import trial_profiles as b
 
 
-def _section(engine: Engine, kb: KnowledgeBase, case: b.Case) -> dict[str, dict[str, object]]:
+def _section(engine: Engine, kb: KnowledgeBase, case: Case) -> dict[str, dict[str, Any]]:
     return {t["id"]: t for t in trials_section(engine.evaluate_one(case), kb)["trials"]}
 
 
@@ -37,11 +40,11 @@ def test_contract_keys_and_deciding_criterion_first(engine: Engine, kb: Knowledg
     items = _section(engine, kb, case)
     for item in items.values():
         assert {"id", "status", "criteria", "missing"} <= set(item)
-        for crit in item["criteria"]:  # type: ignore[attr-defined]
+        for crit in item["criteria"]:
             assert {"id", "kind", "status"} <= set(crit)
     maastro = items["NCT01282450"]
     assert maastro["status"] == "ineligible" and maastro["verdict"] == "ineligible"
-    assert maastro["criteria"][0]["id"] == "nsclc-confirmed"  # type: ignore[index]
+    assert maastro["criteria"][0]["id"] == "nsclc-confirmed"
     assert maastro["recruiting"] is False
 
 
@@ -60,7 +63,7 @@ def test_failure_on_unrecoverable_criterion_is_plain_ineligible(engine: Engine, 
     )
     salvage = _section(engine, kb, case)["NCT06114108"]
     assert salvage["verdict"] == "ineligible" and salvage["not_now"] is None
-    assert set(salvage["deciding"]) == {"ecog", "nsclc-stage-iv"}  # type: ignore[arg-type]
+    assert set(salvage["deciding"]) == {"ecog", "nsclc-stage-iv"}
 
 
 def test_next_best_question_ranks_shared_facts_first(engine: Engine, kb: KnowledgeBase) -> None:
@@ -77,7 +80,7 @@ def test_next_best_question_ranks_shared_facts_first(engine: Engine, kb: Knowled
 
 def test_rich_view_puts_questions_first(engine: Engine, kb: KnowledgeBase) -> None:
     section = trials_section(engine.evaluate_one(b.build(b.synchronous_after_induction())), kb)
-    renderables = rich_trials(section)
+    renderables = render_trials(section)
     assert len(renderables) == 2
     assert "Next best questions" in str(getattr(renderables[0], "title", ""))
 

@@ -10,9 +10,9 @@ import pytest
 from oligoboard.case.models import Case
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
-from oligoboard.trials.present import trials_section
+from oligoboard.trials.section import trials_section
+from tests.support.shared import VIGNETTES
 
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 CASES = sorted(
     d
     for d in VIGNETTES.glob("*/")

@@ -15,8 +15,9 @@ from oligoboard.assessment import assess
 from oligoboard.case.io import load_case
 from oligoboard.engine.runner import Engine
 from oligoboard.errors import CaseValidationError
+from tests.support.shared import VIGNETTES, needs
 
-VIGNETTES = Path(__file__).resolve().parents[2].parent / "shared" / "vignettes"
+pytestmark = [needs(VIGNETTES), pytest.mark.slow]
 CASES = sorted(p for p in VIGNETTES.glob("*") if (p / "expected.json").exists())
 
 

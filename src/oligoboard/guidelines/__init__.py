@@ -1,6 +1,6 @@
 """Guideline recommendations for one case: DLCG 2025 and ASTRO/ESTRO 2023, work-up gaps, concordance.
 
-The rules themselves live in `knowledge/guidelines/*.yaml`; this package only presents what the engine
+The rules themselves live in `knowledge/guidelines/*.yaml`; this package only arranges what the engine
 decided: grade, text, source, why a recommendation is undetermined, what is still missing, when DLCG rec. 4
 would apply later, the DLCG ablative-dose statement and both guidelines side by side.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from oligoboard.guidelines.ablative import AblativeDefinition, ablative_definition, is_ablative
 from oligoboard.guidelines.catalogue import EncodedRecommendation, encoded_recommendations
-from oligoboard.guidelines.present import recommendations_section, rich_recommendations
+from oligoboard.guidelines.section import recommendations_section
 
 __all__ = [
     "AblativeDefinition",
@@ -18,5 +18,4 @@ __all__ = [
     "encoded_recommendations",
     "is_ablative",
     "recommendations_section",
-    "rich_recommendations",
 ]

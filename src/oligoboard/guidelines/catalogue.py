@@ -7,13 +7,61 @@ The work-up rule set (`info.workup: true`) is not a recommendation and is left o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from oligoboard.engine.knowledge_base import CompiledRuleSet, KnowledgeBase
 from oligoboard.knowledge.info import RuleSetInfo
+from oligoboard.knowledge.spec import KnowledgeFileSpec
 
-GUIDELINE_ORDER = ("DLCG 2025", "ASTRO/ESTRO 2023")
+
+@dataclass(frozen=True)
+class Guideline:
+    """One guideline file of the knowledge base, with every name derived from it in this one place.
+
+    `name` is the file's `info.guideline` ("DLCG 2025"), else its title up to the colon; `short` drops the
+    trailing year ("DLCG"); `key` is the file id without its year, in snake case ("dlcg", "astro_estro"),
+    used as a JSON key. Nothing in Python names a guideline: a new file brings its own names.
+    """
+
+    file_id: str
+    name: str
+    short: str
+    key: str
+    date: str | None
+
+    @classmethod
+    def from_file(cls, spec: KnowledgeFileSpec) -> Guideline:
+        """Derive the names of a guideline from its knowledge file.
+
+        Example:
+            >>> from oligoboard.knowledge.spec import KnowledgeFileSpec
+            >>> g = Guideline.from_file(KnowledgeFileSpec(id="esmo-2026", title="ESMO 2026: OMD", source="s"))
+            >>> g.name, g.short, g.key
+            ('ESMO 2026', 'ESMO', 'esmo')
+        """
+        name = str(spec.info.guideline or spec.title.split(":", 1)[0] or spec.id).strip()
+        short = re.sub(r"\s+\d{4}$", "", name) or name
+        key = re.sub(r"-\d{4}$", "", spec.id).replace("-", "_")
+        return cls(file_id=spec.id, name=name, short=short, key=key, date=spec.date)
+
+
+def _is_guideline_file(spec: KnowledgeFileSpec) -> bool:
+    recommendations = [rs for rs in spec.rule_sets if rs.kind == "recommendation" and not rs.info.workup]
+    return bool(recommendations or spec.info.guidance)
+
+
+def guidelines(kb: KnowledgeBase) -> list[Guideline]:
+    """Every guideline of the knowledge base, newest first (by the file's `date`), then by file id."""
+    found = [Guideline.from_file(spec) for spec in kb.files.values() if _is_guideline_file(spec)]
+    by_id = sorted(found, key=lambda g: g.file_id)
+    return sorted(by_id, key=lambda g: g.date or "", reverse=True)
+
+
+def guideline_order(kb: KnowledgeBase) -> tuple[str, ...]:
+    """Guideline names in display order (newest first): the order of every guideline table and JSON list."""
+    return tuple(g.name for g in guidelines(kb))
 
 
 @dataclass(frozen=True)
@@ -72,7 +120,7 @@ def from_rule_set(rule_set: CompiledRuleSet) -> EncodedRecommendation:
     return EncodedRecommendation(
         id=spec.id,
         kind="rule",
-        guideline=info.guideline or rule_set.file_spec.title,
+        guideline=info.guideline or Guideline.from_file(rule_set.file_spec).name,
         number=info.number,
         grade=spec.grade,
         title=spec.title,
@@ -99,7 +147,7 @@ def guidance_items(kb: KnowledgeBase) -> list[EncodedRecommendation]:
                 EncodedRecommendation(
                     id=raw.id,
                     kind="guidance",
-                    guideline=spec.info.guideline or spec.title,
+                    guideline=Guideline.from_file(spec).name,
                     number=int(raw.id.rsplit("-", 1)[-1]),
                     grade=None,
                     title=_clean(raw.text),
@@ -115,15 +163,16 @@ def guidance_items(kb: KnowledgeBase) -> list[EncodedRecommendation]:
     return out
 
 
-def _order(rec: EncodedRecommendation) -> tuple[int, int, str]:
-    rank = GUIDELINE_ORDER.index(rec.guideline) if rec.guideline in GUIDELINE_ORDER else len(GUIDELINE_ORDER)
+def _order(rec: EncodedRecommendation, order: tuple[str, ...]) -> tuple[int, int, str]:
+    rank = order.index(rec.guideline) if rec.guideline in order else len(order)
     return (rank, rec.number, rec.id)
 
 
 def encoded_recommendations(
     kb: KnowledgeBase, *, include_guidance: bool = True
 ) -> list[EncodedRecommendation]:
-    """Every encoded recommendation (rules, then optionally unverified guidance), DLCG first."""
+    """Every encoded recommendation (rules, then optionally unverified guidance), newest guideline first."""
     rules = [from_rule_set(rs) for rs in kb.rule_sets_of("recommendation") if not is_workup(rs)]
     items = rules + (guidance_items(kb) if include_guidance else [])
-    return sorted(items, key=_order)
+    order = guideline_order(kb)
+    return sorted(items, key=lambda rec: _order(rec, order))

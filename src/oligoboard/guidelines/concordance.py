@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oligoboard.guidelines.catalogue import GUIDELINE_ORDER, EncodedRecommendation
+from oligoboard.guidelines.catalogue import EncodedRecommendation, Guideline
 
 TOPIC_LABELS: dict[str, str] = {
     "local_therapy": "Definitive local therapy of all sites",
@@ -46,8 +46,9 @@ def _brief(rec: dict[str, Any]) -> dict[str, Any]:
 def _note(topic: str, verdict: str, sides: dict[str, str]) -> str:
     label = TOPIC_LABELS.get(topic, topic)
     if verdict == "agree":
-        both = "apply" if sides[GUIDELINE_ORDER[0]] == "applies" else "do not apply"
-        return f"{label}: recommendations of both guidelines {both} to this case."
+        apply = "apply" if next(iter(sides.values())) == "applies" else "do not apply"
+        every = "both guidelines" if len(sides) == 2 else f"all {len(sides)} guidelines"
+        return f"{label}: recommendations of {every} {apply} to this case."
     if verdict == "differ":
         yes = [g for g, s in sides.items() if s == "applies"]
         no = [g for g, s in sides.items() if s != "applies"]
@@ -61,8 +62,14 @@ def concordance(
     recommendations: list[dict[str, Any]],
     guidance: list[EncodedRecommendation],
     method_differences: list[str],
+    guidelines: list[Guideline],
 ) -> dict[str, Any]:
-    """Rows per topic with both guidelines' answers and grades; agreements, differences, evidence."""
+    """Rows per topic with every guideline's answers and grades; agreements, differences, evidence.
+
+    Each row has `sides` (one entry per guideline, in `guidelines` order, with the guideline's name, key and
+    recommendations) and, for each guideline, the same list under the guideline's key (`dlcg`,
+    `astro_estro`, …: the keys of the first contract, kept).
+    """
     topics: list[str] = []
     for rec in recommendations:
         if rec["topic"] not in topics:
@@ -72,8 +79,8 @@ def concordance(
     differences: list[str] = []
     for topic in topics:
         by_guideline = {
-            g: [r for r in recommendations if r["topic"] == topic and r["guideline"] == g]
-            for g in GUIDELINE_ORDER
+            g.name: [r for r in recommendations if r["topic"] == topic and r["guideline"] == g.name]
+            for g in guidelines
         }
         present = {g: recs for g, recs in by_guideline.items() if recs}
         sides = {g: _side(recs) for g, recs in present.items()}
@@ -90,17 +97,26 @@ def concordance(
             agreements.append(note)
         elif verdict == "differ":
             differences.append(note)
-        rows.append(
+        row: dict[str, Any] = {
+            "topic": topic,
+            "label": TOPIC_LABELS.get(topic, topic),
+            "verdict": verdict,
+            "note": note,
+        }
+        row.update({g.key: [_brief(r) for r in by_guideline[g.name]] for g in guidelines})
+        row["unverified_guidance"] = [item.id for item in guidance if item.topic == topic]
+        row["sides"] = [
             {
-                "topic": topic,
-                "label": TOPIC_LABELS.get(topic, topic),
-                "verdict": verdict,
-                "note": note,
-                "dlcg": [_brief(r) for r in by_guideline[GUIDELINE_ORDER[0]]],
-                "astro_estro": [_brief(r) for r in by_guideline[GUIDELINE_ORDER[1]]],
-                "unverified_guidance": [g.id for g in guidance if g.topic == topic],
+                "guideline": g.name,
+                "key": g.key,
+                "recommendations": row[g.key],
+                "unverified_guidance": [
+                    item.id for item in guidance if item.topic == topic and item.guideline == g.name
+                ],
             }
-        )
+            for g in guidelines
+        ]
+        rows.append(row)
     evidence = [
         {
             "id": r["id"],
@@ -114,6 +130,9 @@ def concordance(
         if r["status"] == "applies"
     ]
     return {
+        "guidelines": [
+            {"name": g.name, "short": g.short, "key": g.key, "file": g.file_id} for g in guidelines
+        ],
         "rows": rows,
         "agreements": agreements,
         "differences": differences,

@@ -6,6 +6,7 @@ from oligoboard.trials.catalogue import ComparisonRow, comparison_table
 from oligoboard.trials.explain import CriterionView, TrialExplanation, explain
 from oligoboard.trials.metadata import TrialCard, TrialInfo, trial_card, trial_cards
 from oligoboard.trials.questions import Question, next_best_questions
+from oligoboard.trials.section import trials_section
 
 __all__ = [
     "ComparisonRow",
@@ -19,4 +20,5 @@ __all__ = [
     "next_best_questions",
     "trial_card",
     "trial_cards",
+    "trials_section",
 ]

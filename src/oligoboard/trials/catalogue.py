@@ -1,9 +1,10 @@
-"""The catalogue comparison table: setting, N, design, RT dose, primary endpoint, result per trial."""
+"""The trial catalogue (no case needed): the comparison table and the criteria of one trial."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from oligoboard.engine.knowledge_base import CompiledRuleSet
 from oligoboard.trials.metadata import TrialCard
 
 
@@ -45,3 +46,23 @@ def comparison_row(card: TrialCard) -> ComparisonRow:
 
 def comparison_table(cards: list[TrialCard], *, recruiting_only: bool = False) -> list[ComparisonRow]:
     return [comparison_row(c) for c in cards if c.info.recruiting or not recruiting_only]
+
+
+def criteria_rows(rs: CompiledRuleSet) -> list[dict[str, object]]:
+    """A trial's criteria as the catalogue shows them: number, kind, text, rule (or who attests), source."""
+    return [
+        {
+            "id": c.spec.id,
+            "number": c.spec.info.number or "",
+            "kind": c.spec.kind,
+            "text": c.spec.text,
+            "rule": "attested (clinician answers " + (c.answer_key or "") + ")"
+            if c.spec.attested
+            else c.spec.sql,
+            "counts": c.spec.counts,
+            "recoverable": c.spec.recoverable,
+            "verified": c.spec.verified,
+            "source": c.spec.source,
+        }
+        for c in rs.criteria
+    ]

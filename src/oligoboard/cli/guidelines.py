@@ -6,13 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.panel import Panel
-from rich.text import Text
 
-from oligoboard.engine.knowledge_base import default_knowledge
-from oligoboard.guidelines.catalogue import encoded_recommendations
-from oligoboard.guidelines.render import catalogue_table
+# The knowledge base and Rich are imported inside the commands (start-up time: see cli/main.py).
 
 guidelines_app = typer.Typer(
     name="guidelines",
@@ -29,11 +24,18 @@ def list_recommendations(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List every encoded recommendation with its grade (as printed) and source."""
     if ctx.invoked_subcommand is not None:
         return
+    from oligoboard.engine.knowledge_base import default_knowledge
+    from oligoboard.guidelines.catalogue import encoded_recommendations
+
     items = encoded_recommendations(default_knowledge())
     if as_json:
         typer.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
         return
-    Console().print(catalogue_table(items))
+    from rich.console import Console
+
+    from oligoboard.report.terminal.guidelines import render_catalogue
+
+    Console().print(render_catalogue(items))
 
 
 @guidelines_app.command("show")
@@ -42,6 +44,9 @@ def show_recommendation(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one recommendation: Danish text, English rendering, grades per part, source."""
+    from oligoboard.engine.knowledge_base import default_knowledge
+    from oligoboard.guidelines.catalogue import encoded_recommendations
+
     items = {i.id: i for i in encoded_recommendations(default_knowledge())}
     rec = items.get(recommendation_id)
     if rec is None:
@@ -52,16 +57,8 @@ def show_recommendation(
     if as_json:
         typer.echo(json.dumps(rec.as_dict() | {"grades": list(rec.grades)}, ensure_ascii=False, indent=2))
         return
-    body = Text(rec.text_en + "\n")
-    if rec.text_da:
-        body.append(rec.text_da + "\n", style="italic")
-    for part in rec.grades:
-        body.append(f"grade {part['grade']}: {part['part']}\n")
-    if rec.kind == "guidance":
-        body.append(
-            "Unverified guidance text (verified: false) — never evaluated as a rule.\n", style="yellow"
-        )
-    body.append(rec.source, style="dim")
-    Console().print(
-        Panel(body, title=f"{rec.id} — {rec.guideline} — grade {rec.grade or rec.strength or '—'}")
-    )
+    from rich.console import Console
+
+    from oligoboard.report.terminal.guidelines import render_recommendation
+
+    Console().print(render_recommendation(rec))

@@ -1,4 +1,4 @@
-"""The `recommendations` part of an assessment: what `oligoboard assess` shows, as JSON and as Rich.
+"""The guidelines section of an assessment (the JSON `recommendations` part; `report/` renders it).
 
 `recommendations_section(result, kb)` returns
 `{"recommendations": [...], "concordance": {...}, "workup_gaps": [...], ...}`; each recommendation keeps the
@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import RenderableType
-
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.guidelines.ablative import ablative_definition
-from oligoboard.guidelines.catalogue import GUIDELINE_ORDER, guidance_items, is_workup
+from oligoboard.guidelines.catalogue import guidance_items, guidelines, is_workup
 from oligoboard.guidelines.concordance import concordance
 from oligoboard.guidelines.recommendation import recommendation_answer
-from oligoboard.guidelines.render import render_section
 from oligoboard.guidelines.workup import workup_advisories, workup_gaps
 
 
@@ -40,14 +37,14 @@ def _state_reasons(kb: KnowledgeBase) -> dict[str, str]:
     return out
 
 
-def _order(rec: dict[str, Any]) -> tuple[int, int, str]:
+def _order(rec: dict[str, Any], order: tuple[str, ...]) -> tuple[int, int, str]:
     guideline = rec["guideline"]
-    rank = GUIDELINE_ORDER.index(guideline) if guideline in GUIDELINE_ORDER else len(GUIDELINE_ORDER)
+    rank = order.index(guideline) if guideline in order else len(order)
     number = next((int(g) for g in [rec["id"].rsplit("-", 1)[-1]] if g.isdigit()), 0)
     return (rank, number, rec["id"])
 
 
-def _alternatives(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _alternatives(recs: list[dict[str, Any]], order: tuple[str, ...]) -> list[dict[str, Any]]:
     """Pairs of recommendations that are alternatives for the same case (DLCG rec. 3 and 4), side by side."""
     by_id = {r["id"]: r for r in recs}
     seen: set[frozenset[str]] = set()
@@ -58,7 +55,7 @@ def _alternatives(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if other not in by_id or pair in seen:
                 continue
             seen.add(pair)
-            members = sorted(pair, key=lambda i: _order(by_id[i]))
+            members = sorted(pair, key=lambda i: _order(by_id[i], order))
             out.append(
                 {
                     "ids": members,
@@ -84,28 +81,25 @@ def _alternatives(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
     """Guideline recommendations, work-up gaps and the concordance view for one evaluated case."""
     reasons = _state_reasons(kb)
+    known = guidelines(kb)
+    order = tuple(g.name for g in known)
     recs = sorted(
         (
             recommendation_answer(rs, result, reasons)
             for rs in result.rule_sets.values()
             if rs.kind == "recommendation" and not is_workup(rs.compiled)
         ),
-        key=_order,
+        key=lambda rec: _order(rec, order),
     )
     guidance = guidance_items(kb)
     return {
         "recommendations": recs,
-        "alternatives": _alternatives(recs),
+        "alternatives": _alternatives(recs, order),
         "concordance": concordance(
-            recs, guidance, [str(d) for d in _merged_info(kb, "differences_from_dlcg")]
+            recs, guidance, [str(d) for d in _merged_info(kb, "differences_from_dlcg")], known
         ),
         "workup_gaps": workup_gaps(result),
         "workup_advisories": workup_advisories(result),
         "ablative_dose": ablative_definition(kb).as_dict(),
         "guidance": [g.as_dict() for g in guidance],
     }
-
-
-def rich_recommendations(section: dict[str, Any]) -> list[RenderableType]:
-    """Rich renderables for the section (tables and panels), in reading order."""
-    return render_section(section)

@@ -1,4 +1,8 @@
-"""Synthetic case documents for tests: a complete, valid baseline that each test edits."""
+"""Synthetic case documents for tests: a complete, valid baseline that each test edits.
+
+The one place for case building: `doc`/`build` edit the baseline; `trial_profiles` (clinical profiles for the
+trial tests) and `guideline_cases` (the guideline tests' baseline) build on the same driver panel.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from oligoboard.case.models import Case
 from oligoboard.case.validate import parse_case
 
 DRIVERS = ("egfr", "alk", "ros1", "ret", "braf_v600e", "met_ex14", "ntrk", "kras_g12c", "her2")
+NEGATIVE_DRIVERS: dict[str, str] = dict.fromkeys(DRIVERS, "negative")
 
 BASE: dict[str, Any] = {
     "schema": "oligoboard/case@1",
@@ -52,7 +57,7 @@ BASE: dict[str, Any] = {
 
 
 def lesion(i: int, organ: str, **fields: Any) -> dict[str, Any]:
-    out = copy.deepcopy(BASE["lesions"][0])
+    out: dict[str, Any] = copy.deepcopy(BASE["lesions"][0])
     if organ == "lung":  # a lung metastasis (M1a); an ipsilateral other-lobe nodule would be T4, not counted
         out["lung_relation"] = "contralateral"
     out.update({"id": f"L{i}", "organ": organ, **fields})

@@ -1,4 +1,7 @@
-"""Rich rendering of an assessment for people at a terminal (the JSON is for programs)."""
+"""Rich rendering of an assessment for people at a terminal (the JSON is for programs).
+
+It renders the JSON contract itself (`assessment.assemble`), so what people read is what programs get.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from oligoboard.subsystems import optional_module
-
-STATUS_STYLE = {
-    "applies": "bold green",
-    "eligible": "bold green",
-    "met": "green",
-    "pass": "green",
-    "not_applicable": "dim",
-    "ineligible": "red",
-    "not_met": "red",
-    "fail": "bold red",
-    "undetermined": "yellow",
-    "unknown": "yellow",
-}
-
-
-def styled(value: Any) -> Text:
-    text = "unknown" if value is None else str(value)
-    return Text(text, style=STATUS_STYLE.get(text, "bold" if value is not None else "yellow"))
+from oligoboard.report.palette import status_text, value_text
+from oligoboard.report.terminal.guidelines import render_recommendations
+from oligoboard.report.terminal.trials import render_trials
 
 
 def _basis(explain: dict[str, Any]) -> Text:
@@ -54,7 +41,7 @@ def disease_state_panel(ds: dict[str, Any]) -> RenderableType:
         ("Prognosis (Ashworth 2014)", ds.get("prognostic_group"), explain.get("prognostic_group", {})),
     ]
     for label, value, why in rows:
-        table.add_row(label, styled(value), _basis(why))
+        table.add_row(label, value_text(value), _basis(why))
     parts: list[RenderableType] = [table]
     counts = ds.get("counts") or {}
     if counts:
@@ -66,28 +53,6 @@ def disease_state_panel(ds: dict[str, Any]) -> RenderableType:
     return Panel(Group(*parts), title="Disease state", border_style="cyan")
 
 
-def rule_sets_table(title: str, items: list[dict[str, Any]]) -> RenderableType:
-    table = Table(title=title, show_lines=False, expand=True)
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("grade")
-    table.add_column("deciding / missing")
-    for item in items:
-        deciding = [
-            c["id"]
-            for c in item.get("criteria", [])
-            if c.get("status") != "met" and c.get("kind") == "inclusion"
-        ]
-        deciding += [
-            c["id"]
-            for c in item.get("criteria", [])
-            if c.get("status") != "not_met" and c.get("kind") == "exclusion"
-        ]
-        detail = ", ".join(item.get("missing") or []) or ", ".join(deciding)
-        table.add_row(item["id"], styled(item["status"]), str(item.get("grade") or ""), detail[:120])
-    return table
-
-
 def radiotherapy_table(courses: list[dict[str, Any]]) -> RenderableType:
     table = Table(title="Radiotherapy checks", expand=True)
     for col in ("course", "check", "status", "value", "limit"):
@@ -97,25 +62,15 @@ def radiotherapy_table(courses: list[dict[str, Any]]) -> RenderableType:
             table.add_row(
                 str(course.get("course")),
                 str(check.get("id")),
-                styled(check.get("status")),
+                status_text(check.get("status")),
                 "" if check.get("value") is None else f"{check['value']:.2f}",
                 str(check.get("limit", "")),
             )
     return table
 
 
-def _domain_renderables(module: str, function: str, section: dict[str, Any]) -> list[RenderableType] | None:
-    mod = optional_module(module)
-    if mod is None:
-        return None
-    renderer = getattr(mod, function, None)
-    if renderer is None:
-        return None
-    out: list[RenderableType] = renderer(section)
-    return out
-
-
 def render_assessment(console: Console, out: dict[str, Any]) -> None:
+    """Print the whole assessment: header, disease state, recommendations, trials, radiotherapy checks."""
     console.print(
         Text(
             f"Case {out['case_id']}  ·  assessed {out.get('assessment_date')}  ·  knowledge {out['knowledge_version']}"
@@ -124,9 +79,7 @@ def render_assessment(console: Console, out: dict[str, Any]) -> None:
         )
     )
     console.print(disease_state_panel(out["disease_state"]))
-    recs = _domain_renderables("oligoboard.guidelines.present", "rich_recommendations", out)
-    console.print(*(recs or [rule_sets_table("Guideline recommendations", out.get("recommendations", []))]))
-    trials = _domain_renderables("oligoboard.trials.present", "rich_trials", out)
-    console.print(*(trials or [rule_sets_table("Trials", out.get("trials", []))]))
+    console.print(*render_recommendations(out))
+    console.print(*render_trials(out))
     if out.get("radiotherapy"):
         console.print(radiotherapy_table(out["radiotherapy"]))

@@ -1,4 +1,4 @@
-"""Rich renderings of the recommendations section and of the catalogue of encoded recommendations."""
+"""Rich renderings of the guidelines section of an assessment and of the guideline catalogue."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from oligoboard.guidelines.catalogue import EncodedRecommendation
-
-STATUS_STYLE = {"applies": "bold green", "not_applicable": "dim", "undetermined": "yellow"}
-VERDICT_STYLE = {"agree": "green", "differ": "red", "open": "yellow", "one_sided": "dim"}
+from oligoboard.report.palette import status_text, style
 
 
 def _status(status: str) -> Text:
-    return Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))
+    return status_text(status)
 
 
 def _why(rec: dict[str, Any]) -> str:
@@ -54,7 +52,7 @@ def _alternatives(section: dict[str, Any]) -> list[RenderableType]:
         panels = []
         for opt in alt["options"]:
             body = Text(opt["text"] + "\n")
-            body.append(f"now: {opt['status'].replace('_', ' ')}", style=STATUS_STYLE.get(opt["status"], ""))
+            body.append(f"now: {opt['status'].replace('_', ' ')}", style=style(opt["status"]))
             if opt.get("later"):
                 body.append(f"\nlater: {opt['later']['text']}")
             panels.append(Panel(body, title=f"{opt['id']} (grade {opt['grade']})", expand=True))
@@ -91,31 +89,33 @@ def _workup(section: dict[str, Any]) -> RenderableType | None:
 
 
 def concordance_table(conc: dict[str, Any]) -> RenderableType:
-    table = Table(title="DLCG 2025 and ASTRO/ESTRO 2023 side by side", show_lines=True, expand=True)
+    """Every guideline side by side per topic, one column per guideline (names from the knowledge)."""
+    names = [g["name"] for g in conc.get("guidelines", [])]
+    title = " and ".join(names) if len(names) <= 2 else ", ".join(names)
+    table = Table(title=f"{title} side by side", show_lines=True, expand=True)
     table.add_column("topic")
-    table.add_column("DLCG 2025")
-    table.add_column("ASTRO/ESTRO 2023")
+    for name in names:
+        table.add_column(name)
     table.add_column("verdict")
 
     def cell(items: list[dict[str, Any]], guidance: list[str]) -> Text:
         text = Text()
         for item in items:
             text.append(f"{item['id']} [{item['grade'] or '—'}] ")
-            text.append(item["status"].replace("_", " "), style=STATUS_STYLE.get(item["status"], ""))
+            text.append(item["status"].replace("_", " "), style=style(item["status"]))
             text.append("\n")
         for gid in guidance:
             text.append(f"{gid}: unverified guidance only\n", style="dim")
         return text if items or guidance else Text("—", style="dim")
 
     for row in conc["rows"]:
-        verdict = Text(row["verdict"].replace("_", " "), style=VERDICT_STYLE.get(row["verdict"], ""))
-        guidance = row.get("unverified_guidance", [])
-        table.add_row(row["label"], cell(row["dlcg"], []), cell(row["astro_estro"], guidance), verdict)
+        cells = [cell(side["recommendations"], side["unverified_guidance"]) for side in row["sides"]]
+        table.add_row(row["label"], *cells, status_text(row["verdict"]))
     notes = [Text("• " + d, style="dim") for d in conc.get("method_differences", [])]
     return Group(table, *notes)
 
 
-def render_section(section: dict[str, Any]) -> list[RenderableType]:
+def render_recommendations(section: dict[str, Any]) -> list[RenderableType]:
     """Recommendations per guideline, alternatives, ablative dose, work-up gaps, concordance, guidance."""
     recs = section["recommendations"]
     out: list[RenderableType] = []
@@ -134,7 +134,7 @@ def render_section(section: dict[str, Any]) -> list[RenderableType]:
     return out
 
 
-def catalogue_table(items: Iterable[EncodedRecommendation]) -> Table:
+def render_catalogue(items: Iterable[EncodedRecommendation]) -> Table:
     """Every encoded recommendation with grade (or strength and quality) and source."""
     table = Table(title="Encoded guideline recommendations", show_lines=True, expand=True)
     table.add_column("id", no_wrap=True)
@@ -150,3 +150,18 @@ def catalogue_table(items: Iterable[EncodedRecommendation]) -> Table:
         text.append(rec.source, style="dim")
         table.add_row(rec.id, grade, text)
     return table
+
+
+def render_recommendation(rec: EncodedRecommendation) -> Panel:
+    """One encoded recommendation: Danish text, English rendering, grades per part, source."""
+    body = Text(rec.text_en + "\n")
+    if rec.text_da:
+        body.append(rec.text_da + "\n", style="italic")
+    for part in rec.grades:
+        body.append(f"grade {part['grade']}: {part['part']}\n")
+    if rec.kind == "guidance":
+        body.append(
+            "Unverified guidance text (verified: false) — never evaluated as a rule.\n", style="yellow"
+        )
+    body.append(rec.source, style="dim")
+    return Panel(body, title=f"{rec.id} — {rec.guideline} — grade {rec.grade or rec.strength or '—'}")

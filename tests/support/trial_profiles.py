@@ -8,14 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from oligoboard.case.models import Case
+from tests.support.cases import NEGATIVE_DRIVERS
 
 Doc = dict[str, Any]
 Mutator = Callable[[Doc], None]
-
-NEGATIVE_DRIVERS = {
-    name: "negative"
-    for name in ("egfr", "alk", "ros1", "ret", "braf_v600e", "met_ex14", "ntrk", "kras_g12c", "her2")
-}
+__all__ = ["NEGATIVE_DRIVERS", "build", "lesion", "setter", "with_lesions"]
 
 
 def lesion(i: int, organ: str, status: str = "stable", **extra: Any) -> Doc:

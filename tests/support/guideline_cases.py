@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
-SHARED = Path("/work/shared")
-SEED_DLCG = SHARED / "seeds" / "002_6530fb4315a0caa7.txt"
-SEED_ASTRO = SHARED / "seeds" / "003_8c46f65aa08f1381.txt"
-VIGNETTES = SHARED / "vignettes"
+from tests.support.cases import NEGATIVE_DRIVERS
+from tests.support.shared import SEEDS, VIGNETTES
 
-NEGATIVE_DRIVERS = dict.fromkeys(
-    ["egfr", "alk", "ros1", "ret", "braf_v600e", "met_ex14", "ntrk", "kras_g12c", "her2"], "negative"
-)
+SEED_DLCG = SEEDS / "002_6530fb4315a0caa7.txt"
+SEED_ASTRO = SEEDS / "003_8c46f65aa08f1381.txt"
+__all__ = ["BASE_CASE", "SEED_ASTRO", "SEED_DLCG", "VIGNETTES", "build_case", "lesion"]
 
 
 def lesion(organ: str, n: int = 1, **extra: Any) -> dict[str, Any]:

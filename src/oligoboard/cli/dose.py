@@ -1,13 +1,12 @@
-"""Typer commands of the radiotherapy subsystem: ``dose bed|convert``, ``dvh`` and ``plan check``.
+"""`oligoboard dose bed|convert`, `oligoboard dvh` and `oligoboard plan check`.
 
-The root CLI registers ``dose_app``, ``dvh_command`` and ``plan_app``. Invalid input raises ``InputError``;
+`cli.main` registers ``dose_app``, ``dvh_command`` and ``plan_app``. Invalid input raises ``InputError``;
 ``exit_on_input_error`` turns it into one ``error: …`` line on stderr and exit code 2, so these commands
 behave the same whether or not the root CLI wraps them.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import sys
@@ -16,13 +15,11 @@ from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
-from oligoboard.dose import lq
 from oligoboard.errors import InputError
 
-# pydicom and the DVH engine are imported inside the DICOM commands: every `oligoboard` invocation builds
-# this Typer app, and a case assessment should not pay for loading a DICOM stack it never uses.
+# Every import beyond typer happens inside the command that needs it: every `oligoboard` invocation builds
+# this Typer app, and `oligoboard --help` should not pay for numpy, Rich tables or a DICOM stack.
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -57,6 +54,8 @@ def bed_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """BED and EQD2 of a regimen (LQ model, no time factor)."""
+    from oligoboard.dose import lq
+
     result = {
         "total_dose_gy": dose,
         "fractions": fractions,
@@ -87,6 +86,8 @@ def convert_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Iso-effective total dose in another number of fractions (same BED)."""
+    from oligoboard.dose import lq
+
     total = lq.convert(dose, fractions, to_fractions, alpha_beta)
     result = {
         "total_dose_gy": round(float(total), 6),
@@ -116,6 +117,8 @@ def dvh_command(
     ] = None,
 ) -> None:
     """Dose-volume statistics per structure from DICOM RT files."""
+    import csv
+
     from oligoboard.dose.dicom_rt import check_same_frame, read_rtdose, read_rtstruct
     from oligoboard.dose.dvh import compute_dvhs
 
@@ -138,6 +141,7 @@ def dvh_command(
     if as_json:
         typer.echo(json.dumps(records))
         return
+    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"DVH: {rtdose.name}")
@@ -164,12 +168,17 @@ def plan_check_command(
 ) -> None:
     """Evaluate a protocol's DVH constraints: pass / within_tolerance / fail / unknown per constraint."""
     from oligoboard.dose.plancheck import check_plan
-    from oligoboard.dose.report import plan_html, plan_table
 
     result = check_plan(rtdose, rtstruct, rtplan, protocol)
     if html is not None:
-        html.write_text(plan_html(result), encoding="utf-8")
+        from oligoboard.report.html.plan import render_plan_check_html
+
+        html.write_text(render_plan_check_html(result), encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(result.as_dict()))
     elif html is None:
-        Console().print(plan_table(result))
+        from rich.console import Console
+
+        from oligoboard.report.terminal.dose import render_plan_check
+
+        Console().print(render_plan_check(result))

@@ -1,0 +1,66 @@
+"""One case in, the `assess --json` contract out (architecture note, "Command-line contract").
+
+The engine decides and each domain package builds its section (`section.py`); this module only assembles
+them: disease state with the facts still missing, recommendations, trials and radiotherapy checks, each carrying its source, plus the provenance needed to
+reproduce the verdict (knowledge version, engine version, case hash).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oligoboard import __version__
+from oligoboard.case.io import case_content_hash
+from oligoboard.case.models import Case
+from oligoboard.classification.disease_state import disease_state
+from oligoboard.dose.section import cumulative_section, radiotherapy_section
+from oligoboard.engine.knowledge_base import KnowledgeBase
+from oligoboard.engine.results import CaseResult
+from oligoboard.engine.runner import Engine
+from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.guidelines.section import recommendations_section
+from oligoboard.trials.section import trials_section
+
+
+def check_answers(case: Case, kb: KnowledgeBase) -> None:
+    """Refuse answers to criteria the knowledge base does not ask: a typo would silently leave one unanswered."""
+    known = set(kb.answer_keys)
+    unknown = [key for key in (case.answers or {}) if key not in known]
+    if unknown:
+        raise CaseValidationError(
+            f"case {case.id}: {len(unknown)} answer(s) to no known criterion",
+            [
+                Problem(
+                    f"answers[{key!r}]",
+                    "no attested criterion has this id",
+                    expected="'<rule set id>/<criterion id>'",
+                )
+                for key in unknown
+            ],
+        )
+
+
+def assess(case: Case, engine: Engine) -> dict[str, Any]:
+    """The full assessment of one case, as the JSON contract."""
+    check_answers(case, engine.kb)
+    result = engine.evaluate_one(case)
+    return assemble(case, result, engine.kb)
+
+
+def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
+    """The JSON contract from an evaluated case: each domain package builds its own section."""
+    recommendations = recommendations_section(result, kb)
+    trials = trials_section(result, kb)
+    out: dict[str, Any] = {
+        "case_id": case.id,
+        "knowledge_version": kb.full_version,
+        "engine_version": __version__,
+        "case_hash": case_content_hash(case),
+        "assessment_date": case.assessment_date.isoformat(),
+        "disease_state": disease_state(result, kb),
+    }
+    out.update(recommendations)
+    out.update(trials)
+    out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses)
+    out["radiotherapy_cumulative"] = cumulative_section(case.radiotherapy_courses)
+    return out

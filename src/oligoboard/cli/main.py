@@ -1,0 +1,93 @@
+"""`oligoboard …` — the command-line contract of the architecture note.
+
+Exit codes: 0 success, 2 invalid input (the message names the field; nothing written), 1 internal error.
+No traceback reaches the user: `main` turns every `OligoboardError` into its rendered message.
+
+Start-up: this module and the command modules import only typer and the standard library at the top;
+each command imports what it needs when it runs (`dose bed` never loads the knowledge base, `validate`
+never loads the engine), so `oligoboard --help` costs little more than typer itself.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from oligoboard import __version__
+from oligoboard.cli.assess import assess
+from oligoboard.cli.demo import demo
+from oligoboard.cli.dose import dose_app, dvh_command, plan_app
+from oligoboard.cli.guidelines import guidelines_app
+from oligoboard.cli.schema import schema
+from oligoboard.cli.trials import trials_app
+from oligoboard.cli.validate import validate
+from oligoboard.errors import InputError, OligoboardError
+
+app = typer.Typer(
+    name="oligoboard",
+    help="Decision support for oligometastatic NSCLC: state, guidelines, trials, radiotherapy — every answer cited.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"oligoboard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Decision support for oligometastatic NSCLC: state, guidelines, trials, radiotherapy — every answer cited."""
+
+
+app.command()(assess)
+app.command()(validate)
+app.command()(schema)
+app.command()(demo)
+app.add_typer(dose_app, name="dose")
+app.command("dvh")(dvh_command)
+app.add_typer(plan_app, name="plan")
+app.add_typer(guidelines_app, name="guidelines")
+app.add_typer(trials_app, name="trials")
+
+
+def _report(prefix: str, message: str) -> None:
+    from rich.text import Text
+
+    from oligoboard.cli._output import err_console
+
+    err_console().print(Text(prefix, style="bold red") + Text(message), highlight=False, soft_wrap=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the Typer app and map errors to exit codes (2 input, 1 internal).
+
+    Typer's standalone mode handles usage errors itself (message + exit 2); everything oligoboard raises
+    is rendered here as one message, never a traceback.
+    """
+    try:
+        app(args=argv, prog_name="oligoboard", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except InputError as exc:
+        _report("error: ", exc.render())
+        return 2
+    except OligoboardError as exc:
+        _report("internal error: ", exc.render())
+        return 1
+    except Exception as exc:  # anything unexpected: a one-line message, no traceback to the user
+        _report("internal error: ", f"{type(exc).__name__}: {exc}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

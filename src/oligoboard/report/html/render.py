@@ -1,0 +1,34 @@
+"""HTML pages from Jinja2 templates (`report/html/templates/`), autoescaped: no HTML built from f-strings.
+
+Values from DICOM files and knowledge text reach the page only through the template, which escapes them;
+the status colours come from the one palette (`report.palette.css_class`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from oligoboard.report.palette import TONE_STYLE, css_class
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment: package templates, autoescape on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("oligoboard.report.html", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tone"] = css_class
+    env.globals["tones"] = sorted(TONE_STYLE)
+    return env
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Render one template of the package with `context`."""
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,50 @@
+"""The trials section of `assess`: the JSON contract items plus explanations (rendered by `report/`).
+
+Each trial item keeps the contract keys (`id`, `status`, `criteria` with `id`/`kind`/`status`, `missing`)
+and adds the verdict ("not now"), the deciding criteria, metadata and version; `next_best_questions` comes
+first in the human view because it is the MDT's work-up plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oligoboard.engine.knowledge_base import KnowledgeBase
+from oligoboard.engine.results import CaseResult
+from oligoboard.trials.explain import TrialExplanation, explain
+from oligoboard.trials.metadata import TrialCard, trial_cards
+from oligoboard.trials.questions import next_best_questions
+
+
+def trial_item(ex: TrialExplanation, card: TrialCard) -> dict[str, Any]:
+    """One trial of the section: contract keys, verdict, deciding criteria, metadata and version."""
+    info = card.info
+    return {
+        "id": ex.id,
+        "status": ex.status,
+        "verdict": ex.verdict,
+        "title": card.short_title,
+        "acronym": info.acronym,
+        "recruiting": info.recruiting,
+        "phase": info.phase,
+        "setting": list(info.setting),
+        "version": card.version,
+        "date": card.date,
+        "source": card.source,
+        "verified": card.verified,
+        "deciding": [c.id for c in ex.deciding],
+        "not_now": list(ex.not_now) if ex.verdict == "not_now" else None,
+        "criteria": [c.as_dict() for c in ex.criteria],
+        "missing": list(ex.missing),
+    }
+
+
+def trials_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
+    """`{"trials": [...], "next_best_questions": [...]}` for one evaluated case."""
+    cards = {card.id: card for card in trial_cards(kb)}
+    explanations = [explain(result.rule_sets[trial_id]) for trial_id in cards]
+    recruiting = {trial_id: card.info.recruiting for trial_id, card in cards.items()}
+    return {
+        "trials": [trial_item(ex, cards[ex.id]) for ex in explanations],
+        "next_best_questions": [q.as_dict() for q in next_best_questions(explanations, recruiting)],
+    }
