@@ -75,7 +75,7 @@ def test_planes_stacked_into_one_coverage_call_give_the_same_dvh(
 ) -> None:
     """Coverage of consecutive planes is computed in one call (planes stacked in bands of rows); one plane
     per call must give exactly the same samples, holes included."""
-    from oligoboard.dose import dvh as dvh_module
+    from oligoboard.dose import _sampling
 
     phantom = Phantom("stacked", "sphere", 20.0, "gradient_x")
     rtss, rtdose = write_phantom(phantom, phantom_dir)
@@ -83,7 +83,7 @@ def test_planes_stacked_into_one_coverage_call_give_the_same_dvh(
     for polygons in next(iter(structure_set.structures.values())).planes.values():
         polygons.append(np.array([[-4.0, -3.0], [5.0, -3.0], [5.0, 6.0], [-4.0, 6.0]]))  # a hole
     batched = compute_dvhs(structure_set, grid)[0].summary()
-    monkeypatch.setattr(dvh_module, "COVERAGE_BATCH_PIXELS", 1)
+    monkeypatch.setattr(_sampling, "BATCH_PIXELS", 1)
     assert compute_dvhs(structure_set, grid)[0].summary() == batched
 
 
