@@ -251,8 +251,8 @@ def exact_moments(edges: FloatArray, weights: FloatArray, ny: int, nx: int) -> M
 
 def signed_area(polygon: FloatArray) -> float:
     """Shoelace area, positive for counter-clockwise vertices (x right, y up)."""
-    x, y = polygon[:, 0], polygon[:, 1]
-    return float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0
+    x, y = polygon[:, 0] - polygon[0, 0], polygon[:, 1] - polygon[0, 1]
+    return float(np.dot(x[:-1], y[1:]) - np.dot(y[:-1], x[1:])) / 2.0
 
 
 def _inside_even_odd(point: FloatArray, edges: FloatArray) -> bool:

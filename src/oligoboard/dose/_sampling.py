@@ -315,13 +315,14 @@ def structure_samples(
         d_low, d_mid, d_high = doses
         # In-plane dose range of each sample: central differences × the extent of its covered part
         # (the width of a uniform distribution with the part's variance; 1 pixel for a whole pixel).
-        kk, tt = levels[1][0][p_abs], levels[1][1][p_abs]
+        # (the gradient only shapes the histogram's spread: the nearest frame is enough for it)
+        near = levels[1][0][p_abs] + (levels[1][1][p_abs] > 0.5)
+        base = near * planes.frame_pixels + row * nx
         right, left = np.minimum(col + 1, nx - 1), np.maximum(col - 1, 0)
-        up, down = np.minimum(row + 1, ny - 1), np.maximum(row - 1, 0)
-        gx = (planes.voxel(kk, tt, row, right) - planes.voxel(kk, tt, row, left)) / np.maximum(
-            right - left, 1
-        )
-        gy = (planes.voxel(kk, tt, up, col) - planes.voxel(kk, tt, down, col)) / np.maximum(up - down, 1)
+        up, down = np.minimum(row + 1, ny - 1) - row, np.maximum(row - 1, 0) - row
+        f = planes.flat
+        gx = (f[base + right] - f[base + left]) / np.maximum(right - left, 1)
+        gy = (f[base + col + up * nx] - f[base + col + down * nx]) / np.maximum(up - down, 1)
         in_plane = (np.abs(gx) * np.sqrt(12.0 * var_x) + np.abs(gy) * np.sqrt(12.0 * var_y)) / 2.0
         low_mm, high_mm = below[p_abs], above[p_abs]
         mean = (low_mm * (d_low + d_mid) + high_mm * (d_mid + d_high)) / (2.0 * (low_mm + high_mm))
@@ -330,18 +331,16 @@ def structure_samples(
         acc.add(mean, weight, in_plane + (top - bottom) / 2.0)
         acc.extremes(bottom, top)
         # Contour vertices on the plane and on its slab faces: trilinear point doses too.
-        for p in range(start, stop):
-            if not on_grid[p]:
-                continue
-            vertices = np.concatenate(polygons[p])
+        batch = [p for p in range(start, stop) if on_grid[p]]
+        if batch:
+            vertices = np.concatenate([v for p in batch for v in polygons[p]])
+            owner = np.repeat(batch, [sum(len(v) for v in polygons[p]) for p in batch])
             fx, fy = (vertices[:, 0] - x0) / dx, (vertices[:, 1] - y0) / dy
             vin = (fx >= -0.5) & (fx <= nx - 0.5) & (fy >= -0.5) & (fy <= ny - 0.5)
             if vin.any():
-                n = int(vin.sum())
+                owner = owner[vin]
                 for k_level, t_level in levels:
-                    kk = np.full(n, k_level[p])
-                    tt = np.full(n, t_level[p])
-                    acc.extremes(planes.point(kk, tt, fy[vin], fx[vin]))
+                    acc.extremes(planes.point(k_level[owner], t_level[owner], fy[vin], fx[vin]))
     if acc.volume <= 0.0:
         return DoseSamples(structure.name, np.empty(0), np.empty(0), outside, None, None, tuple(warnings))
     dose, volume = acc.binned()

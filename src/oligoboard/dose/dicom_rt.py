@@ -319,8 +319,8 @@ def read_rtstruct(path: Path | str) -> StructureSet:
 
 
 def _shoelace(xy: FloatArray) -> float:
-    x, y = xy[:, 0] - xy[:, 0].mean(), xy[:, 1] - xy[:, 1].mean()
-    return float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0
+    x, y = xy[:, 0] - xy[0, 0], xy[:, 1] - xy[0, 1]  # relative to a vertex: no cancellation
+    return float(np.dot(x[:-1], y[1:]) - np.dot(y[:-1], x[1:])) / 2.0
 
 
 def _contour_data(contours: list[Any], path: Path) -> list[FloatArray | None]:
