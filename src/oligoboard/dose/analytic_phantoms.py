@@ -183,10 +183,14 @@ class AxisPhantom:
                 area[slab] = sections[k]
         elif self.axis == "z":
             rho = self.rho(dz)
-            area = np.sum(thickness[:, None] * 2 * np.sqrt(np.clip(rho[:, None] ** 2 - u**2, 0, None)), axis=0)
+            area = np.sum(
+                thickness[:, None] * 2 * np.sqrt(np.clip(rho[:, None] ** 2 - u**2, 0, None)), axis=0
+            )
         elif self.gradient == self.axis:
             rho = self.rho(u)
-            area = np.sum(thickness[:, None] * 2 * np.sqrt(np.clip(rho**2 - dz[:, None] ** 2, 0, None)), axis=0)
+            area = np.sum(
+                thickness[:, None] * 2 * np.sqrt(np.clip(rho**2 - dz[:, None] ** 2, 0, None)), axis=0
+            )
         else:
             q = np.sqrt(u[None, :] ** 2 + dz[:, None] ** 2)
             area = np.sum(thickness[:, None] * self.length_above(q), axis=0)
