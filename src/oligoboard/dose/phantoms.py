@@ -194,7 +194,9 @@ def write_rt_pair(
     rtss.ReferencedFrameOfReferenceSequence = [reference]
 
     rtdose = _base("RTDOSE", RT_DOSE_SOP, frame, study)
-    pixels = np.round(np.clip(dose, 0.0, None) / DOSE_SCALING).astype(np.uint32)
+    pixels = np.empty(dose.shape, dtype=np.uint32)
+    for k in range(dose.shape[0]):  # frame by frame: ``dose`` may be a broadcast view of a huge grid
+        pixels[k] = np.round(np.clip(dose[k], 0.0, None) / DOSE_SCALING)
     rtdose.ImagePositionPatient = [f"{x[0]:.4f}", f"{y[0]:.4f}", f"{z[0]:.4f}"]
     rtdose.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
     rtdose.PatientPosition = "HFS"
