@@ -205,7 +205,7 @@ def exact_moments(edges: FloatArray, weights: FloatArray, ny: int, nx: int) -> M
             owners.append(owner)
     owner = np.concatenate(owners)
     t = np.concatenate(breaks)
-    order = np.lexsort((t, owner))
+    order = np.argsort(owner * 2.0 + t)  # by edge, then along it (t ∈ [0, 1])
     owner, t = owner[order], t[order]
     piece = np.flatnonzero(owner[1:] == owner[:-1])
     e, ta, tb = owner[piece], t[piece], t[piece + 1]
@@ -229,24 +229,28 @@ def exact_moments(edges: FloatArray, weights: FloatArray, ny: int, nx: int) -> M
         direct[4] += right * y * y
     direct *= half_dy
     ca, cb = ya - 0.5, yb - 0.5
-    carry = (
-        np.stack(
-            [(cb - ca), np.zeros_like(ca), (cb * cb - ca * ca) / 2.0, (cb - ca) / 12.0, (cb**3 - ca**3) / 3.0]
-        )
-        * w
-    )
     cell = row * (nx + 1) + col
     size = ny * (nx + 1)
-    result: list[FloatArray] = []
-    for m in range(5):
-        total = np.asarray(
-            np.bincount(cell + 1, weights=carry[m], minlength=size + 1)[:size], dtype=np.float64
-        )
-        total = total.reshape(shape)
-        np.cumsum(total, axis=1, out=total)
-        total += np.bincount(cell, weights=direct[m], minlength=size).reshape(shape)
-        result.append(total[:, :nx])
-    return Moments(result[0], result[1], result[2], result[3], result[4])
+
+    def accumulate(direct_part: FloatArray, carry: FloatArray | None) -> FloatArray:
+        total = np.bincount(cell, weights=direct_part, minlength=size).astype(np.float64)
+        if carry is not None:
+            spread = np.bincount(cell + 1, weights=carry, minlength=size + 1)[:size]
+            total += np.cumsum(spread.reshape(shape), axis=1).ravel()
+        return np.ascontiguousarray(total.reshape(shape)[:, :nx])
+
+    # Full-width strips carried to the right: area dy, ∫(y − ½) dy, ∫(y − ½)² dy; their x moment is 0
+    # and their x second moment is area / 12, so two of the five moments need no running sum of their own.
+    strip = (cb - ca) * w
+    area = accumulate(direct[0], strip)
+    strip_sxx = accumulate(direct[3] - direct[0] / 12.0, None) + area / 12.0
+    return Moments(
+        area,
+        accumulate(direct[1], None),
+        accumulate(direct[2], (cb * cb - ca * ca) / 2.0 * w),
+        strip_sxx,
+        accumulate(direct[4], (cb**3 - ca**3) / 3.0 * w),
+    )
 
 
 def signed_area(polygon: FloatArray) -> float:
@@ -255,35 +259,31 @@ def signed_area(polygon: FloatArray) -> float:
     return float(np.dot(x[:-1], y[1:]) - np.dot(y[:-1], x[1:])) / 2.0
 
 
-def _inside_even_odd(point: FloatArray, edges: FloatArray) -> bool:
-    x1, y1, x2, y2 = edges.T
-    straddle = (y1 > point[1]) != (y2 > point[1])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross_x = x1 + (point[1] - y1) * (x2 - x1) / (y2 - y1)
-    return bool(np.count_nonzero(straddle & (cross_x > point[0])) % 2)
-
-
 def contour_weights(polygons: list[FloatArray]) -> FloatArray:
     """±1 per edge of ``polygon_edges(polygons)`` so that winding-number accumulation gives the even-odd
     region: a contour nested inside an odd number of others is a hole (−1), else +1, whatever its
     orientation. Exact for contours that do not cross each other (what PS3.3 C.8.8.6.3 asks of CLOSED_PLANAR
     sets); crossing contours are detected afterwards by coverage outside [0, 1] (``crossing_detected``)."""
     closed = [p for p in polygons if len(p) >= 3]
-    signs = []
-    all_edges = polygon_edges(closed) if len(closed) > 1 else None
+    if not closed:
+        return np.empty(0)
     sizes = np.array([len(p) for p in closed])
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    for index, polygon in enumerate(closed):
-        depth = 0
-        if all_edges is not None:
-            others = np.delete(all_edges, np.s_[offsets[index] : offsets[index + 1]], axis=0)
-            # a hole of a hole is an island: parity of the containing contours
-            depth = int(_inside_even_odd(polygon[0], others))
-        area = signed_area(polygon)
-        orientation = 1.0 if area > 0 else -1.0
-        # counter-clockwise contours accumulate −1 inside (see exact_moments), hence the minus sign
-        signs.append(np.full(len(polygon), -orientation * (-1.0 if depth else 1.0)))
-    return np.concatenate(signs) if signs else np.empty(0)
+    orientation = np.array([1.0 if signed_area(p) > 0 else -1.0 for p in closed])
+    depth = np.zeros(len(closed))
+    if len(closed) > 1:
+        edges = polygon_edges(closed)
+        owner = np.repeat(np.arange(len(closed)), sizes)
+        points = np.array([p[0] for p in closed])  # one vertex of each contour, against every edge
+        x1, y1, x2, y2 = (edges[:, i][None, :] for i in range(4))
+        py, px = points[:, 1:2], points[:, 0:1]
+        straddle = (y1 > py) != (y2 > py)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cross_x = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
+        hits = straddle & (cross_x > px) & (owner[None, :] != np.arange(len(closed))[:, None])
+        depth = hits.sum(axis=1) % 2  # a hole of a hole is an island: parity of the containing contours
+    # counter-clockwise contours accumulate −1 inside (see exact_moments), hence the minus sign
+    signs = -orientation * np.where(depth == 1, -1.0, 1.0)
+    return np.repeat(signs, sizes)
 
 
 def crossing_detected(area: FloatArray) -> bool:

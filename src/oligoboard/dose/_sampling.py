@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from oligoboard.dose._raster import (
+    Moments,
     contour_weights,
     crossing_detected,
     exact_moments,
@@ -116,6 +117,14 @@ class DosePlanes:
         low = self.flat[index].astype(np.float64)
         upper = np.minimum(k + 1, self.nz - 1) * self.frame_pixels + row * self.nx + col
         result: FloatArray = low + (self.flat[upper] - low) * t
+        return result
+
+    def voxel_at(self, index: IntArray, t: FloatArray) -> FloatArray:
+        """Dose at flat voxel indices of the lower frame (frame × pixels + pixel), linear to the next."""
+        low = self.flat[index].astype(np.float64)
+        if self.nz == 1:
+            return low
+        result: FloatArray = low + (self.flat[index + self.frame_pixels] - low) * t
         return result
 
     def point(self, k: IntArray, t: FloatArray, fy: FloatArray, fx: FloatArray) -> FloatArray:
@@ -226,6 +235,88 @@ def _voxel_range(
     return float(block.min()), float(block.max())
 
 
+def _fold_pixels(
+    planes: DosePlanes,
+    moments: Moments,
+    lin: IntArray,
+    whole: bool,
+    width: int,
+    offset: IntArray,
+    win: NDArray[np.int64],
+    start: int,
+    c_lo: int,
+    levels: list[tuple[IntArray, FloatArray]],
+    below: FloatArray,
+    above: FloatArray,
+    pixel_cc: FloatArray,
+    on_grid: NDArray[np.bool_],
+    acc: _Accumulator,
+) -> float:
+    """Fold one batch's whole pixels (``whole``) or cut pixels into ``acc``; return the volume (cc) that
+    lies outside the dose grid. Whole pixels are samples at their voxel value (interpolated between
+    frames), cut pixels at the trilinear dose of their covered part's centroid."""
+    if lin.size == 0:
+        return 0.0
+    nx, ny, fp = planes.nx, planes.ny, planes.frame_pixels
+    lat_r = lin // width
+    plane = np.searchsorted(offset, lat_r, side="right") - 1  # batch-local plane index
+    row = lat_r - offset[plane] + win[plane, 0]
+    col = lin % width + c_lo
+    p_abs = plane + start
+    area = np.ones(lin.size) if whole else moments.area.ravel()[lin]
+    weight = area * pixel_cc[p_abs]
+    inside = (row >= 0) & (row < ny) & (col >= 0) & (col < nx) & on_grid[p_abs]
+    outside = 0.0
+    if not inside.all():
+        outside = float(weight[~inside].sum())
+        keep = np.flatnonzero(inside)
+        if keep.size == 0:
+            return outside
+        lin, row, col, p_abs, area, weight = (
+            lin[keep],
+            row[keep],
+            col[keep],
+            p_abs[keep],
+            area[keep],
+            weight[keep],
+        )
+    pix = row * nx + col
+    doses = []
+    if whole:
+        for k_level, t_level in levels:
+            doses.append(planes.voxel_at(k_level[p_abs] * fp + pix, t_level[p_abs]))
+        cx = cy = None
+    else:
+        cx = moments.mx.ravel()[lin] / area
+        cy = moments.my.ravel()[lin] / area
+        for k_level, t_level in levels:
+            doses.append(planes.point(k_level[p_abs], t_level[p_abs], row + cy, col + cx))
+    d_low, d_mid, d_high = doses
+    # In-plane dose range of each sample: central differences × the extent of its covered part (the width
+    # of a uniform distribution with the part's variance; 1 pixel for a whole pixel). The gradient only
+    # shapes the histogram's spread, so the nearest frame is enough for it.
+    near = (levels[1][0][p_abs] + (levels[1][1][p_abs] > 0.5)) * fp + pix
+    f = planes.flat
+    right, left = np.where(col < nx - 1, 1, 0), np.where(col > 0, -1, 0)
+    up, down = np.where(row < ny - 1, nx, 0), np.where(row > 0, -nx, 0)
+    gx = np.abs(f[near + right] - f[near + left]) / np.maximum(right - left, 1)
+    gy = np.abs(f[near + up] - f[near + down]) / np.maximum((up - down) // nx, 1)
+    if whole:
+        in_plane = (gx + gy) / 2.0
+    else:
+        assert cx is not None and cy is not None
+        var_x = np.clip(moments.sxx.ravel()[lin] / area - cx * cx, 0.0, 1.0 / 12.0)
+        var_y = np.clip(moments.syy.ravel()[lin] / area - cy * cy, 0.0, 1.0 / 12.0)
+        in_plane = (gx * np.sqrt(12.0 * var_x) + gy * np.sqrt(12.0 * var_y)) / 2.0
+    low_mm, high_mm = below[p_abs], above[p_abs]
+    mean = (low_mm * (d_low + d_mid) + high_mm * (d_mid + d_high)) / (2.0 * (low_mm + high_mm))
+    top = np.maximum(np.maximum(d_low, d_mid), d_high)
+    bottom = np.minimum(np.minimum(d_low, d_mid), d_high)
+    acc.add(mean, weight, in_plane + (top - bottom) / 2.0)
+    acc.extremes(bottom, top)
+    return outside
+
+
 def structure_samples(
     structure: Structure,
     grid: DoseGrid,
@@ -285,51 +376,28 @@ def structure_samples(
                         f"{supersample} lines per pixel row on this plane",
                     )
                 )
-        lat_r, lat_c = np.nonzero(moments.area > 1e-12)
-        area = moments.area[lat_r, lat_c]
-        plane = np.searchsorted(offset, lat_r, side="right") - 1  # batch-local plane index
-        row = lat_r - offset[plane] + win[plane, 0]
-        col = lat_c + c_lo
-        p_abs = plane + start
-        weight = area * pixel_cc[p_abs]
-        inside = (row >= 0) & (row < ny) & (col >= 0) & (col < nx) & on_grid[p_abs]
-        outside += float(weight[~inside].sum())
-        if not inside.any():
-            continue
-        sel = np.flatnonzero(inside)
-        lat_r, lat_c, row, col, p_abs = lat_r[sel], lat_c[sel], row[sel], col[sel], p_abs[sel]
-        area, weight = area[sel], weight[sel]
-        cx = moments.mx[lat_r, lat_c] / area
-        cy = moments.my[lat_r, lat_c] / area
-        var_x = np.clip(moments.sxx[lat_r, lat_c] / area - cx * cx, 0.0, 1.0 / 12.0)
-        var_y = np.clip(moments.syy[lat_r, lat_c] / area - cy * cy, 0.0, 1.0 / 12.0)
-        whole = area >= WHOLE
-        cut = np.flatnonzero(~whole)
-        doses = []
-        for k_level, t_level in levels:
-            kk, tt = k_level[p_abs], t_level[p_abs]
-            d = planes.voxel(kk, tt, row, col)
-            if cut.size:
-                d[cut] = planes.point(kk[cut], tt[cut], row[cut] + cy[cut], col[cut] + cx[cut])
-            doses.append(d)
-        d_low, d_mid, d_high = doses
-        # In-plane dose range of each sample: central differences × the extent of its covered part
-        # (the width of a uniform distribution with the part's variance; 1 pixel for a whole pixel).
-        # (the gradient only shapes the histogram's spread: the nearest frame is enough for it)
-        near = levels[1][0][p_abs] + (levels[1][1][p_abs] > 0.5)
-        base = near * planes.frame_pixels + row * nx
-        right, left = np.minimum(col + 1, nx - 1), np.maximum(col - 1, 0)
-        up, down = np.minimum(row + 1, ny - 1) - row, np.maximum(row - 1, 0) - row
-        f = planes.flat
-        gx = (f[base + right] - f[base + left]) / np.maximum(right - left, 1)
-        gy = (f[base + col + up * nx] - f[base + col + down * nx]) / np.maximum(up - down, 1)
-        in_plane = (np.abs(gx) * np.sqrt(12.0 * var_x) + np.abs(gy) * np.sqrt(12.0 * var_y)) / 2.0
-        low_mm, high_mm = below[p_abs], above[p_abs]
-        mean = (low_mm * (d_low + d_mid) + high_mm * (d_mid + d_high)) / (2.0 * (low_mm + high_mm))
-        top = np.maximum(np.maximum(d_low, d_mid), d_high)
-        bottom = np.minimum(np.minimum(d_low, d_mid), d_high)
-        acc.add(mean, weight, in_plane + (top - bottom) / 2.0)
-        acc.extremes(bottom, top)
+        flat_area = moments.area.ravel()
+        for lin, whole in (
+            (np.flatnonzero(flat_area >= WHOLE), True),
+            (np.flatnonzero((flat_area > 1e-12) & (flat_area < WHOLE)), False),
+        ):
+            outside += _fold_pixels(
+                planes,
+                moments,
+                lin,
+                whole,
+                width,
+                offset,
+                win,
+                start,
+                c_lo,
+                levels,
+                below,
+                above,
+                pixel_cc,
+                on_grid,
+                acc,
+            )
         # Contour vertices on the plane and on its slab faces: trilinear point doses too.
         batch = [p for p in range(start, stop) if on_grid[p]]
         if batch:

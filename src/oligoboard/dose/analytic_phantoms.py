@@ -63,7 +63,8 @@ class AxisPhantom:
 
     @property
     def centre(self) -> FloatArray:
-        return np.full(3, self.shift * self.voxel_mm) + np.array([0.11, 0.11, 0.23])
+        centre: FloatArray = np.full(3, self.shift * self.voxel_mm) + np.array([0.11, 0.11, 0.23])
+        return centre
 
     # --- the profile: radius ρ(s) along the axis, s ∈ [−h, h] from the centre (cone: apex at +h)
     def rho(self, s: FloatArray) -> FloatArray:
