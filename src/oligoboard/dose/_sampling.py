@@ -89,6 +89,7 @@ class DosePlanes:
         self.nz, self.ny, self.nx = grid.dose_gy.shape
         self.flat = grid.dose_gy.reshape(-1)
         self.frame_pixels = self.ny * self.nx
+        self._gradient_cache: dict[int, tuple[NDArray[np.float32], NDArray[np.float32]]] = {}
 
     def on_grid(self, z: FloatArray) -> NDArray[np.bool_]:
         """Whether planes z lie on the grid (within half a frame spacing of the first or last frame)."""
@@ -119,6 +120,28 @@ class DosePlanes:
         result: FloatArray = low + (self.flat[upper] - low) * t
         return result
 
+    def gradients(self, frame: IntArray, pix: IntArray) -> tuple[FloatArray, FloatArray]:
+        """|∂d/∂column| and |∂d/∂row| (Gy per pixel, central differences, one-sided at the edge) of the
+        given frames at flat pixel indices. Frames are differenced densely once and kept in a small cache
+        (at most ``GRADIENT_CACHE_FRAMES``, a bounded share of the grid): a gather per sample instead of
+        four, and no copy of the grid."""
+        out_x = np.empty(pix.size, dtype=np.float32)
+        out_y = np.empty(pix.size, dtype=np.float32)
+        bounds = np.flatnonzero(np.diff(frame)) + 1
+        starts = np.concatenate([[0], bounds])
+        stops = np.concatenate([bounds, [pix.size]])
+        for a, b in zip(starts, stops, strict=True):
+            k = int(frame[a])
+            planes = self._gradient_cache.pop(k, None)
+            if planes is None:
+                planes = _absolute_gradients(self.grid.dose_gy[k])
+                if len(self._gradient_cache) >= GRADIENT_CACHE_FRAMES:
+                    self._gradient_cache.pop(next(iter(self._gradient_cache)))
+            self._gradient_cache[k] = planes  # most recently used last
+            out_x[a:b] = planes[0][pix[a:b]]
+            out_y[a:b] = planes[1][pix[a:b]]
+        return out_x.astype(np.float64), out_y.astype(np.float64)
+
     def voxel_at(self, index: IntArray, t: FloatArray) -> FloatArray:
         """Dose at flat voxel indices of the lower frame (frame × pixels + pixel), linear to the next."""
         low = self.flat[index].astype(np.float64)
@@ -138,6 +161,27 @@ class DosePlanes:
         bottom = self.voxel(k, t, r0 + 1, c0) * (1 - tx) + self.voxel(k, t, r0 + 1, c0 + 1) * tx
         result: FloatArray = top * (1 - ty) + bottom * ty
         return result
+
+
+#: Frames whose in-plane gradients are kept (two float32 planes each): a bounded share of the grid.
+GRADIENT_CACHE_FRAMES = 8
+
+
+def _absolute_gradients(frame: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Flat |central differences| of one frame along columns and rows (one-sided at the edges)."""
+    result = []
+    for axis in (1, 0):
+        n = frame.shape[axis]
+        g = np.zeros_like(frame)
+        if n >= 2:
+            if axis == 1:
+                g[:, 1:-1] = (frame[:, 2:] - frame[:, :-2]) / 2
+                g[:, 0], g[:, -1] = frame[:, 1] - frame[:, 0], frame[:, -1] - frame[:, -2]
+            else:
+                g[1:-1] = (frame[2:] - frame[:-2]) / 2
+                g[0], g[-1] = frame[1] - frame[0], frame[-1] - frame[-2]
+        result.append(np.abs(g).ravel())
+    return result[0], result[1]
 
 
 @dataclass
@@ -295,12 +339,8 @@ def _fold_pixels(
     # In-plane dose range of each sample: central differences × the extent of its covered part (the width
     # of a uniform distribution with the part's variance; 1 pixel for a whole pixel). The gradient only
     # shapes the histogram's spread, so the nearest frame is enough for it.
-    near = (levels[1][0][p_abs] + (levels[1][1][p_abs] > 0.5)) * fp + pix
-    f = planes.flat
-    right, left = np.where(col < nx - 1, 1, 0), np.where(col > 0, -1, 0)
-    up, down = np.where(row < ny - 1, nx, 0), np.where(row > 0, -nx, 0)
-    gx = np.abs(f[near + right] - f[near + left]) / np.maximum(right - left, 1)
-    gy = np.abs(f[near + up] - f[near + down]) / np.maximum((up - down) // nx, 1)
+    near = levels[1][0][p_abs] + (levels[1][1][p_abs] > 0.5)
+    gx, gy = planes.gradients(near, pix)
     if whole:
         in_plane = (gx + gy) / 2.0
     else:
