@@ -86,7 +86,9 @@ def test_truncated_rtstruct_is_an_input_error_naming_file_and_element(
     data = rtss.read_bytes()
     cut = tmp_path / "cut_rtss.dcm"
     cut.write_bytes(data[: int(len(data) * fraction)])
-    with pytest.raises(InputError, match=r"cut_rtss\.dcm: .*(\([0-9A-F]{4},[0-9A-F]{4}\) \w+|not a readable)"):
+    with pytest.raises(
+        InputError, match=r"cut_rtss\.dcm: .*(\([0-9A-F]{4},[0-9A-F]{4}\) \w+|not a readable)"
+    ):
         read_rtstruct(cut)
 
 
@@ -115,9 +117,7 @@ def test_truncated_rtstruct_exits_2_in_the_cli(files: tuple[Path, Path], tmp_pat
         ("GridFrameOffsetVector", "inf", r"\(3004,000C\) GridFrameOffsetVector"),
     ],
 )
-def test_malformed_rtdose_elements(
-    files: tuple[Path, Path], keyword: str, value: object, label: str
-) -> None:
+def test_malformed_rtdose_elements(files: tuple[Path, Path], keyword: str, value: object, label: str) -> None:
     _, rtdose = files
     ds = pydicom.dcmread(rtdose)
     if value is None:
@@ -143,7 +143,9 @@ def test_short_pixel_data_names_the_element(files: tuple[Path, Path]) -> None:
 def _plan(tmp_path: Path, fractions: str, prescription: str) -> Path:
     from oligoboard.dose.phantoms import _base
 
-    ds = _base("RTPLAN", "1.2.840.10008.5.1.4.1.1.481.5", pydicom.uid.generate_uid(), pydicom.uid.generate_uid())
+    ds = _base(
+        "RTPLAN", "1.2.840.10008.5.1.4.1.1.481.5", pydicom.uid.generate_uid(), pydicom.uid.generate_uid()
+    )
     group = pydicom.Dataset()
     group.NumberOfFractionsPlanned = fractions
     ds.FractionGroupSequence = [group]

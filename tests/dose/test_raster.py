@@ -86,8 +86,6 @@ def test_dose_pixels_read_in_place_match_pydicom(tmp_path: Path) -> None:
     np.testing.assert_allclose(read_rtdose(dose_path).dose_gy, expected, rtol=1.2e-7)
 
 
-
-
 def moments(polygons: list[np.ndarray], n: int = 8):  # type: ignore[no-untyped-def]
     return exact_moments(polygon_edges(polygons), contour_weights(polygons), n, n)
 
