@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
+import pytest
 from pydicom.dataelem import RawDataElement
 from pydicom.tag import Tag
-import pytest
 from typer.testing import CliRunner
 
 from oligoboard.dose.cli import dvh_command

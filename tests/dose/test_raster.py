@@ -12,7 +12,13 @@ import numpy as np
 import pydicom
 import pytest
 
-from oligoboard.dose._raster import contour_weights, exact_moments, pixel_coverage, polygon_edges
+from oligoboard.dose._raster import (
+    Moments,
+    contour_weights,
+    exact_moments,
+    pixel_coverage,
+    polygon_edges,
+)
 from oligoboard.dose.dicom_rt import parse_decimal_strings, read_rtdose
 from oligoboard.dose.phantoms import Phantom, write_phantom
 
@@ -86,7 +92,7 @@ def test_dose_pixels_read_in_place_match_pydicom(tmp_path: Path) -> None:
     np.testing.assert_allclose(read_rtdose(dose_path).dose_gy, expected, rtol=1.2e-7)
 
 
-def moments(polygons: list[np.ndarray], n: int = 8):  # type: ignore[no-untyped-def]
+def moments(polygons: list[np.ndarray], n: int = 8) -> Moments:
     return exact_moments(polygon_edges(polygons), contour_weights(polygons), n, n)
 
 
