@@ -27,7 +27,7 @@ from oligoboard.dose._raster import (
     polygon_edges,
     sampled_moments,
 )
-from oligoboard.dose.dicom_rt import ContourWarning, DoseGrid, Structure
+from oligoboard.dose.dicom_rt import PLANE_TOLERANCE_MM, ContourWarning, DoseGrid, Structure
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -110,12 +110,19 @@ class DosePlanes:
         zc = np.clip(z, zs[0], zs[-1])
         k = np.clip(np.searchsorted(zs, zc, side="right") - 1, 0, len(zs) - 2).astype(np.int64)
         t = np.clip((zc - zs[k]) / (zs[k + 1] - zs[k]), 0.0, 1.0)
+        # A plane within PLANE_TOLERANCE_MM of a frame is on it (planning systems round contour z to
+        # 0.01 mm; the same tolerance merges contour planes): its doses are then one gather, not two.
+        upper = (zs[k + 1] - zc <= PLANE_TOLERANCE_MM) & (k + 1 < len(zs) - 1)
+        k = np.where(upper, k + 1, k)
+        t = np.where(upper | (zc - zs[k] <= PLANE_TOLERANCE_MM), 0.0, t)
         return k, t
 
     def voxel(self, k: IntArray, t: FloatArray, row: IntArray, col: IntArray) -> FloatArray:
         """Dose at voxel centres (row, col), linear between frames k and k + 1 with weight t."""
         index = k * self.frame_pixels + row * self.nx + col
-        low = self.flat[index].astype(np.float64)
+        low: FloatArray = self.flat[index].astype(np.float64)
+        if not t.any():
+            return low
         upper = np.minimum(k + 1, self.nz - 1) * self.frame_pixels + row * self.nx + col
         result: FloatArray = low + (self.flat[upper] - low) * t
         return result
@@ -145,7 +152,7 @@ class DosePlanes:
     def voxel_at(self, index: IntArray, t: FloatArray) -> FloatArray:
         """Dose at flat voxel indices of the lower frame (frame × pixels + pixel), linear to the next."""
         low = self.flat[index].astype(np.float64)
-        if self.nz == 1:
+        if self.nz == 1 or not t.any():
             return low
         result: FloatArray = low + (self.flat[index + self.frame_pixels] - low) * t
         return result
