@@ -41,7 +41,9 @@ for job in jobs:
         out.append({"file": job["rtss"], "name": s["name"], "seconds": seconds,
                     "volume_cc": float(dvh.volume),
                     "mean_gy": float(dvh.mean), "min_gy": float(dvh.min), "max_gy": float(dvh.max),
-                    "d95_gy": stat("D95"), "d50_gy": stat("D50"), "d2_gy": stat("D2")})
+                    "d99_gy": stat("D99"), "d95_gy": stat("D95"), "d50_gy": stat("D50"),
+                    "d5_gy": stat("D5"), "d2_gy": stat("D2"), "d1_gy": stat("D1"),
+                    "d0_03cc_gy": stat("D0.03cc")})
 print(json.dumps(out))
 """
 

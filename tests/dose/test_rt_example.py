@@ -56,3 +56,22 @@ def test_mean_within_005_gy_of_embedded(name: str, computed: dict[str, tuple[Dvh
 def test_nine_embedded_dvhs_and_empty_roi_skipped(computed: dict[str, tuple[Dvh, float, float]]) -> None:
     assert len(computed) == 9
     assert "Areola" not in computed
+
+
+def test_dmin_dmax_within_the_grid_values(computed: dict[str, tuple[Dvh, float, float]]) -> None:
+    """Point doses are trilinear in the voxels: Tumor Bed Block's Dmax was 14.957 Gy against a grid maximum
+    of 14.681 Gy (central-difference extrapolation) and BODY's Dmin was negative."""
+    grid = read_rtdose(DATA / "rtdose.dcm")
+    top, bottom = float(grid.dose_gy.max()), float(grid.dose_gy.min())
+    assert bottom >= 0.0
+    for dvh, _, _ in computed.values():
+        assert bottom <= dvh.min_gy <= dvh.max_gy <= top + 1e-6, dvh.name
+    assert computed["BODY"][0].min_gy >= 0.0
+
+
+def test_summary_has_nelms_metrics_and_no_warnings(computed: dict[str, tuple[Dvh, float, float]]) -> None:
+    for dvh, _, _ in computed.values():
+        summary = dvh.summary()
+        assert summary["status"] == "ok" and summary["warnings"] == []
+        for key in ("d99_gy", "d5_gy", "d1_gy", "d0_03cc_gy"):
+            assert isinstance(summary[key], float), (dvh.name, key)

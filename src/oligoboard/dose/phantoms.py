@@ -141,15 +141,38 @@ def _base(modality: str, sop_class: str, frame_uid: str, study_uid: str) -> Data
 
 def write_phantom(phantom: Phantom, directory: Path, *, frame_uid: str | None = None) -> tuple[Path, Path]:
     """Write ``<name>_rtss.dcm`` and ``<name>_rtdose.dcm`` into ``directory``; return their paths."""
+    v = phantom.voxel_mm
+    extent = phantom.size_mm + 4 * v
+    shift = 0.37 * v  # grid not centred on the structure
+    x = np.arange(-extent + shift, extent, v)
+    y = np.arange(-extent - shift, extent, v)
+    z = np.arange(-extent + phantom.frame_offset_mm, extent, phantom.plane_spacing_mm)
+    dose = phantom.dose_field(x[None, None, :], y[None, :, None], z[:, None, None])
+    return write_rt_pair(phantom.name, phantom.contours(), x, y, z, dose, directory, frame_uid=frame_uid)
+
+
+def write_rt_pair(
+    name: str,
+    contours: list[FloatArray],
+    x: FloatArray,
+    y: FloatArray,
+    z: FloatArray,
+    dose: FloatArray,
+    directory: Path,
+    *,
+    frame_uid: str | None = None,
+) -> tuple[Path, Path]:
+    """An RTSTRUCT with one ROI of closed planar ``contours`` ((N, 3) arrays, mm) and an RTDOSE of ``dose``
+    (Gy, shape (z, y, x), uint32 with DoseGridScaling 1e-5) on the ascending axes x, y, z."""
     directory.mkdir(parents=True, exist_ok=True)
     frame = frame_uid or generate_uid()
     study = generate_uid()
     rtss = _base("RTSTRUCT", RT_STRUCT_SOP, frame, study)
     roi = Dataset()
-    roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = 1, phantom.name, frame
+    roi.ROINumber, roi.ROIName, roi.ReferencedFrameOfReferenceUID = 1, name, frame
     rtss.StructureSetROISequence = [roi]
     items = []
-    for contour in phantom.contours():
+    for contour in contours:
         item = Dataset()
         item.ContourGeometricType = "CLOSED_PLANAR"
         item.NumberOfContourPoints = len(contour)
@@ -165,24 +188,19 @@ def write_phantom(phantom: Phantom, directory: Path, *, frame_uid: str | None = 
     observation.RTROIInterpretedType = "ORGAN"
     observation.ROIInterpreter = ""
     rtss.RTROIObservationsSequence = [observation]
-    rtss.StructureSetLabel = phantom.name[:16]
+    rtss.StructureSetLabel = name[:16]
     reference = Dataset()
     reference.FrameOfReferenceUID = frame
     rtss.ReferencedFrameOfReferenceSequence = [reference]
 
     rtdose = _base("RTDOSE", RT_DOSE_SOP, frame, study)
-    v = phantom.voxel_mm
-    extent = phantom.size_mm + 4 * v
-    shift = 0.37 * v  # grid not centred on the structure
-    x = np.arange(-extent + shift, extent, v)
-    y = np.arange(-extent - shift, extent, v)
-    z = np.arange(-extent + phantom.frame_offset_mm, extent, phantom.plane_spacing_mm)
-    dose = phantom.dose_field(x[None, None, :], y[None, :, None], z[:, None, None])
-    pixels = np.round(dose / DOSE_SCALING).astype(np.uint32)
+    pixels = np.empty(dose.shape, dtype=np.uint32)
+    for k in range(dose.shape[0]):  # frame by frame: ``dose`` may be a broadcast view of a huge grid
+        pixels[k] = np.round(np.clip(dose[k], 0.0, None) / DOSE_SCALING)
     rtdose.ImagePositionPatient = [f"{x[0]:.4f}", f"{y[0]:.4f}", f"{z[0]:.4f}"]
     rtdose.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
     rtdose.PatientPosition = "HFS"
-    rtdose.PixelSpacing = [v, v]
+    rtdose.PixelSpacing = [f"{y[1] - y[0]:.6g}", f"{x[1] - x[0]:.6g}"]
     rtdose.SliceThickness = ""
     rtdose.GridFrameOffsetVector = [f"{o:.4f}" for o in z - z[0]]
     rtdose.FrameIncrementPointer = 0x3004000C
@@ -194,8 +212,8 @@ def write_phantom(phantom: Phantom, directory: Path, *, frame_uid: str | None = 
     rtdose.DoseUnits, rtdose.DoseType, rtdose.DoseSummationType = "GY", "PHYSICAL", "PLAN"
     rtdose.DoseGridScaling = f"{DOSE_SCALING:g}"
     rtdose.PixelData = pixels.tobytes()
-    rtss_path = directory / f"{phantom.name}_rtss.dcm"
-    dose_path = directory / f"{phantom.name}_rtdose.dcm"
+    rtss_path = directory / f"{name}_rtss.dcm"
+    dose_path = directory / f"{name}_rtdose.dcm"
     rtss.save_as(rtss_path, enforce_file_format=True)
     rtdose.save_as(dose_path, enforce_file_format=True)
     return rtss_path, dose_path
