@@ -16,6 +16,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from oligoboard.cli._output import PLAIN_HELP
 from oligoboard.errors import InputError
 
 # Every import beyond typer happens inside the command that needs it: every `oligoboard` invocation builds
@@ -40,9 +41,15 @@ def exit_on_input_error(func: Callable[P, R]) -> Callable[P, R]:
 
 
 dose_app = typer.Typer(
-    help="Linear-quadratic dose arithmetic (BED, EQD2, iso-effective conversion).", no_args_is_help=True
+    rich_markup_mode=PLAIN_HELP,
+    help="Linear-quadratic dose arithmetic (BED, EQD2, iso-effective conversion).",
+    no_args_is_help=True,
 )
-plan_app = typer.Typer(help="Check a DICOM RT plan against a protocol's constraints.", no_args_is_help=True)
+plan_app = typer.Typer(
+    rich_markup_mode=PLAIN_HELP,
+    help="Check a DICOM RT plan against a protocol's constraints.",
+    no_args_is_help=True,
+)
 
 
 @dose_app.command("bed")

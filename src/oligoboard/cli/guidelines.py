@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
+from oligoboard.cli._output import PLAIN_HELP
+
 # The knowledge base and Rich are imported inside the commands (start-up time: see cli/main.py).
 
 guidelines_app = typer.Typer(
+    rich_markup_mode=PLAIN_HELP,
     name="guidelines",
     help="Guideline recommendations encoded in the knowledge base (DLCG 2025, ASTRO/ESTRO 2023).",
     invoke_without_command=True,

@@ -15,6 +15,7 @@ import sys
 import typer
 
 from oligoboard import __version__
+from oligoboard.cli._output import PLAIN_HELP
 from oligoboard.cli.assess import assess
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
@@ -25,6 +26,7 @@ from oligoboard.cli.validate import validate
 from oligoboard.errors import InputError, OligoboardError
 
 app = typer.Typer(
+    rich_markup_mode=PLAIN_HELP,
     name="oligoboard",
     help="Decision support for oligometastatic NSCLC: state, guidelines, trials, radiotherapy — every answer cited.",
     no_args_is_help=True,

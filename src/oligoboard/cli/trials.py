@@ -7,13 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from oligoboard.cli._output import PLAIN_HELP
+
 if TYPE_CHECKING:
     from oligoboard.trials.metadata import TrialCard
 
 # The knowledge base and Rich are imported inside the commands (start-up time: see cli/main.py).
 
 trials_app = typer.Typer(
-    help="The trial catalogue: list, show one trial, compare them.", no_args_is_help=True
+    rich_markup_mode=PLAIN_HELP,
+    help="The trial catalogue: list, show one trial, compare them.",
+    no_args_is_help=True,
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
