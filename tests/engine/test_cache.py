@@ -160,3 +160,18 @@ def test_warm_engine_imports_neither_sqlglot_nor_duckdb(cache_dir: Path) -> None
     warm = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
     n_rule_sets, sqlglot, duckdb = json.loads(warm.stdout)
     assert n_rule_sets > 10 and sqlglot is False and duckdb is False
+
+
+def test_old_builds_are_evicted_newest_kept(tmp_path: Path) -> None:
+    """Every knowledge or code change makes a new key: only the MAX_ENTRIES newest files stay."""
+    import os
+
+    for i in range(cache.MAX_ENTRIES + 3):
+        path = tmp_path / f"knowledge-{i:024d}.pickle"
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "unrelated.txt").write_text("kept", encoding="utf-8")
+    cache._evict_old(tmp_path)
+    left = sorted(p.name for p in tmp_path.glob("knowledge-*.pickle"))
+    assert left == [f"knowledge-{i:024d}.pickle" for i in range(3, cache.MAX_ENTRIES + 3)]
+    assert (tmp_path / "unrelated.txt").exists()

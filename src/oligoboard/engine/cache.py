@@ -103,6 +103,23 @@ def read_cached(key: str) -> EngineArtifacts | None:
     return artifacts
 
 
+#: cached builds kept per cache folder: every knowledge or code change makes a new key, and the old files
+#: would otherwise pile up; a few are kept because test trees and installed versions share the folder
+MAX_ENTRIES = 8
+
+
+def _evict_old(folder: Path, keep: int = MAX_ENTRIES) -> None:
+    """Delete all but the `keep` most recently written cache files (a racing reader just rebuilds)."""
+    entries = []
+    for path in folder.glob("knowledge-*.pickle"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, path in sorted(entries, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
+
+
 def write_cached(artifacts: EngineArtifacts) -> Path | None:
     """Store atomically (temporary file + os.replace); None when the location is not writable."""
     target = cache_path(artifacts.key)
@@ -121,6 +138,7 @@ def write_cached(artifacts: EngineArtifacts) -> Path | None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_name, target)
+        _evict_old(target.parent)
         return target
     except OSError:
         if tmp_name is not None:
