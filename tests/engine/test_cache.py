@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from oligoboard.engine import cache
 from oligoboard.engine.cache import EngineArtifacts
 from oligoboard.engine.compile import load_knowledge
 from oligoboard.engine.runner import Engine
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR
+from tests.support.knowledge_trees import classification_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIAL = """
@@ -42,13 +41,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def small_tree(tmp_path: Path) -> Path:
     """Classification plus one trial: quick to compile, enough to tell two compilations apart."""
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE_DIR / "classification", root / "classification")
-    shutil.copy(KNOWLEDGE_DIR / "manifest.yaml", root / "manifest.yaml")
-    (root / "guidelines").mkdir()
-    (root / "trials").mkdir()
-    (root / "trials" / "TEST-1.yaml").write_text(TRIAL, encoding="utf-8")
-    return root
+    return classification_tree(tmp_path, {"TEST-1.yaml": TRIAL})
 
 
 def _no_compile(*args: object, **kwargs: object) -> EngineArtifacts:

@@ -6,7 +6,6 @@ load error naming the file and the rule; an ISO-date text compared with a date i
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ import pytest
 from oligoboard.engine.compile import Namespace, load_features, load_knowledge
 from oligoboard.engine.runner import Engine
 from oligoboard.errors import KnowledgeError
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR
 from tests.support.cases import build
+from tests.support.knowledge_trees import classification_tree
 
 ACCEPTED = [
     # (expression, inferred type, a fragment of the SQL the executors see)
@@ -103,13 +102,7 @@ rule_sets:
 
 
 def _tree(tmp_path: Path, sql: str) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE_DIR / "classification", root / "classification")
-    shutil.copy(KNOWLEDGE_DIR / "manifest.yaml", root / "manifest.yaml")
-    (root / "guidelines").mkdir()
-    (root / "trials").mkdir()
-    (root / "trials" / "TEST-DATE.yaml").write_text(TRIAL.replace("SQL", sql), encoding="utf-8")
-    return root
+    return classification_tree(tmp_path, {"TEST-DATE.yaml": TRIAL.replace("SQL", sql)})
 
 
 def test_type_error_in_a_file_names_file_and_rule(tmp_path: Path) -> None:

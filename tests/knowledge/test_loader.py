@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from oligoboard.engine.compile import load_knowledge
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, read_knowledge
+from oligoboard.knowledge.loader import read_knowledge
+from tests.support.knowledge_trees import classification_tree
 
 GOOD_TRIAL = """
 id: TEST-1
@@ -26,12 +26,7 @@ rule_sets:
 
 
 def copy_kb(tmp_path: Path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE_DIR / "classification", root / "classification")
-    shutil.copy(KNOWLEDGE_DIR / "manifest.yaml", root / "manifest.yaml")
-    (root / "trials").mkdir()
-    (root / "guidelines").mkdir()
-    return root
+    return classification_tree(tmp_path)
 
 
 def test_packaged_knowledge_loads_with_version(kb: KnowledgeBase) -> None:

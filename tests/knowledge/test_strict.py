@@ -3,7 +3,6 @@ reader limits are load errors naming file, line and rule (issue 10 item 4)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from oligoboard.engine.compile import load_knowledge
 from oligoboard.errors import KnowledgeError
 from oligoboard.guidelines.ablative import packaged_ablative
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR
+from tests.support.knowledge_trees import classification_tree
 
 TRIAL = """id: TEST-1
 source: "synthetic test file"
@@ -32,13 +32,7 @@ rule_sets:
 
 
 def _tree(tmp_path: Path, trial: str) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE_DIR / "classification", root / "classification")
-    shutil.copy(KNOWLEDGE_DIR / "manifest.yaml", root / "manifest.yaml")
-    (root / "guidelines").mkdir()
-    (root / "trials").mkdir()
-    (root / "trials" / "TEST-1.yaml").write_text(trial, encoding="utf-8")
-    return root
+    return classification_tree(tmp_path, {"TEST-1.yaml": trial})
 
 
 BROKEN = [
