@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -102,3 +103,22 @@ def test_cli_list_show_compare() -> None:
     assert runner.invoke(trials_app, ["show", "NCT00000000"]).exit_code == 2
     assert runner.invoke(trials_app, ["show", "NCT01282450"]).exit_code == 0
     assert runner.invoke(trials_app, ["compare"]).exit_code == 0
+
+
+def test_catalogue_fits_80_columns_and_never_cuts_an_id(kb: KnowledgeBase) -> None:
+    """`trials list` ids are what `trials show ID` needs: whole at 80 columns, and no line wider than that."""
+    from rich.console import Console
+
+    from oligoboard.report.terminal.trials import render_catalogue
+    from oligoboard.trials.metadata import trial_cards
+
+    cards = trial_cards(kb)
+    for width in (80, 200):
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(render_catalogue(cards))
+        text = console.export_text()
+        lines = text.splitlines()
+        assert max(len(line) for line in lines) <= width
+        assert lines[-1].endswith("┘"), "the table was cropped, not fitted"
+        for card in cards:
+            assert card.id in text, card.id

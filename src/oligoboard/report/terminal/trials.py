@@ -70,18 +70,25 @@ def render_trials(section: dict[str, Any]) -> list[RenderableType]:
 
 
 def render_catalogue(cards: Sequence[TrialCard]) -> Table:
-    """`trials list`: every trial with phase, recruiting, setting and criteria version."""
+    """`trials list`: every trial with its phase, whether it recruits, and the disease states it enrols.
+
+    The id is what `trials show ID` needs, so its column never wraps or cuts, at any width. The phase
+    qualifier and the criteria version and date are shown by `trials show`, so the list fits 80 columns.
+    """
     table = Table(title="Trial catalogue")
-    for col in ("id", "acronym", "phase", "recruiting", "setting", "criteria version (date)"):
-        table.add_column(col)
+    id_width = max((len(c.id) for c in cards), default=2)
+    table.add_column("id", no_wrap=True, min_width=id_width, overflow="ignore")
+    table.add_column("acronym", overflow="fold", max_width=13)
+    table.add_column("phase", overflow="fold", max_width=8)
+    table.add_column("status", no_wrap=True)
+    table.add_column("setting", overflow="fold", min_width=18)
     for c in cards:
         table.add_row(
             c.id,
             c.info.acronym or "",
-            c.info.phase,
-            "yes" if c.info.recruiting else "closed",
-            "\n".join(c.info.setting),
-            f"{c.version} ({c.date})",
+            c.info.phase.split(" (", 1)[0],  # the qualifier in brackets is shown by `trials show`
+            "recruiting" if c.info.recruiting else "closed",
+            "\n".join(state.replace("_", " ") for state in c.info.setting),
         )
     return table
 
