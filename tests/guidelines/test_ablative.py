@@ -48,3 +48,16 @@ def test_attached_to_every_sbrt_recommendation(kb: KnowledgeBase) -> None:
         assert info.sbrt is True
         assert info.ablative_dose is not None
         assert info.ablative_dose.regimen_rule == "dlcg-2025-ablative-bed10"
+
+
+def test_the_ablative_statement_is_found_by_content_and_must_be_unique(kb: KnowledgeBase) -> None:
+    """No file id in Python: the one guideline file carrying `info.ablative` defines it; none or two fail."""
+    from oligoboard.errors import KnowledgeError
+    from oligoboard.guidelines.ablative import _the_one
+
+    carriers = [(fid, spec.info.ablative) for fid, spec in kb.files.items() if spec.info.ablative is not None]
+    assert [fid for fid, _ in carriers] == ["dlcg-2025"]
+    assert _the_one(carriers) is carriers[0][1]
+    for wrong in ([], carriers * 2):
+        with pytest.raises(KnowledgeError, match="exactly one file may carry info.ablative"):
+            _the_one(wrong)

@@ -20,8 +20,6 @@ from oligoboard.knowledge.files import KNOWLEDGE_DIR
 from oligoboard.knowledge.info import AblativeInfo, RuleSetInfo
 from oligoboard.knowledge.reading import load_file_spec
 
-DLCG_FILE_ID = "dlcg-2025"
-
 
 @dataclass(frozen=True)
 class AblativeDefinition:
@@ -83,12 +81,23 @@ def _from_info(info: AblativeInfo) -> AblativeDefinition:
     )
 
 
+def _the_one(carriers: list[tuple[str, AblativeInfo]]) -> AblativeInfo:
+    """Exactly one guideline may define "ablative": two would be a conflict to encode, not to pick from."""
+    if len(carriers) != 1:
+        names = ", ".join(name for name, _ in carriers) or "none"
+        raise KnowledgeError(
+            f"guidelines: exactly one file may carry info.ablative (the ablative-dose statement); found {names}"
+        )
+    return carriers[0][1]
+
+
 def ablative_definition(kb: KnowledgeBase) -> AblativeDefinition:
-    """The DLCG definition as loaded from `knowledge/guidelines/dlcg_2025.yaml` (`info.ablative`)."""
-    spec = kb.files.get(DLCG_FILE_ID)
-    if spec is None or spec.info.ablative is None:
-        raise KnowledgeError(f"knowledge file {DLCG_FILE_ID!r} with info.ablative is not loaded")
-    return _from_info(spec.info.ablative)
+    """The ablative-dose statement of the guideline file that carries `info.ablative` (today DLCG 2025).
+
+    The file is found by what it holds, not by its id, so renaming or adding guideline files needs no Python.
+    """
+    carriers = [(fid, spec.info.ablative) for fid, spec in kb.files.items() if spec.info.ablative is not None]
+    return _from_info(_the_one(carriers))
 
 
 def ablative_for_rule_set(info: RuleSetInfo) -> AblativeDefinition | None:
@@ -98,11 +107,13 @@ def ablative_for_rule_set(info: RuleSetInfo) -> AblativeDefinition | None:
 
 @cache
 def packaged_ablative() -> AblativeDefinition:
-    """The packaged definition, for callers without a knowledge base: read from the same YAML files."""
-    spec = load_file_spec(KNOWLEDGE_DIR / "guidelines" / "dlcg_2025.yaml")
-    if spec.info.ablative is None:
-        raise KnowledgeError("dlcg_2025.yaml: info.ablative is missing")
-    return _from_info(spec.info.ablative)
+    """The packaged definition, for callers without a knowledge base: read from the same guideline files."""
+    carriers = []
+    for path in sorted((KNOWLEDGE_DIR / "guidelines").glob("*.yaml")):
+        spec = load_file_spec(path)
+        if spec.info.ablative is not None:
+            carriers.append((path.name, spec.info.ablative))
+    return _from_info(_the_one(carriers))
 
 
 def is_ablative(total_dose_gy: float, fractions: int, definition: AblativeDefinition | None = None) -> bool:
