@@ -59,5 +59,5 @@ def test_the_ablative_statement_is_found_by_content_and_must_be_unique(kb: Knowl
     assert [fid for fid, _ in carriers] == ["dlcg-2025"]
     assert _the_one(carriers) is carriers[0][1]
     for wrong in ([], carriers * 2):
-        with pytest.raises(KnowledgeError, match="exactly one file may carry info.ablative"):
+        with pytest.raises(KnowledgeError, match=r"exactly one file may carry info\.ablative"):
             _the_one(wrong)
