@@ -16,7 +16,6 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,13 @@ from pydicom.datadict import tag_for_keyword
 from pydicom.errors import InvalidDicomError
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
+from oligoboard.dose.decimal_strings import parse_decimal_strings as parse_decimal_strings
+from oligoboard.dose.rt_objects import ContourWarning as ContourWarning
+from oligoboard.dose.rt_objects import DoseGrid as DoseGrid
+from oligoboard.dose.rt_objects import EmbeddedDvh as EmbeddedDvh
+from oligoboard.dose.rt_objects import Plan as Plan
+from oligoboard.dose.rt_objects import Structure as Structure
+from oligoboard.dose.rt_objects import StructureSet as StructureSet
 from oligoboard.errors import DicomError, Problem
 
 FloatArray = NDArray[np.float64]
@@ -72,118 +78,6 @@ def _reading(path: Path, keyword: str) -> Iterator[None]:
         OSError,
     ) as exc:
         raise _problem(path, keyword, f"missing or malformed ({type(exc).__name__})") from exc
-
-
-@dataclass(frozen=True)
-class ContourWarning:
-    """A contour dropped or approximated: which structure, which plane (z in mm, None if unknown), why."""
-
-    structure: str
-    roi_number: int | None
-    z_mm: float | None
-    reason: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "structure": self.structure,
-            "roi_number": self.roi_number,
-            "z_mm": None if self.z_mm is None else round(self.z_mm, 3),
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
-class Structure:
-    """One ROI: its number (the key, never the order), name, type and closed polygons grouped by plane."""
-
-    number: int
-    name: str
-    interpreted_type: str | None
-    #: plane z (mm, ascending) → list of (N, 2) arrays of (x, y) vertices in mm
-    planes: dict[float, list[FloatArray]] = field(default_factory=dict)
-    skipped_contours: int = 0
-    warnings: tuple[ContourWarning, ...] = ()
-
-    @property
-    def plane_z(self) -> FloatArray:
-        return np.array(sorted(self.planes), dtype=np.float64)
-
-
-@dataclass(frozen=True)
-class StructureSet:
-    path: Path
-    frame_of_reference_uid: str | None
-    structures: dict[int, Structure]
-
-    def by_name(self, name: str) -> Structure:
-        """The one structure of that name (case and surrounding blanks ignored). Several ROIs sharing the
-        name is an error naming their ROI numbers: the caller must pick one by number."""
-        found = [s for s in self.structures.values() if s.name.strip().lower() == name.strip().lower()]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            numbers = ", ".join(str(s.number) for s in found)
-            raise DicomError(
-                f"{self.path.name}: {len(found)} structures are named '{name}' (ROI numbers {numbers}); "
-                "choose one by ROI number",
-                problems=[
-                    Problem("--structure", "ambiguous structure name", expected=f"--roi-number {numbers}")
-                ],
-            )
-        known = ", ".join(s.name for s in self.structures.values())
-        raise DicomError(
-            f"{self.path.name}: no structure named '{name}'",
-            problems=[Problem("--structure", f"no structure named '{name}'", expected=known, found=name)],
-        )
-
-    def by_number(self, number: int) -> Structure:
-        if number in self.structures:
-            return self.structures[number]
-        known = ", ".join(str(n) for n in sorted(self.structures))
-        raise DicomError(
-            f"{self.path.name}: no ROI number {number}",
-            problems=[Problem("--roi-number", "no such ROI number", expected=known, found=str(number))],
-        )
-
-
-@dataclass(frozen=True)
-class EmbeddedDvh:
-    """A cumulative DVH stored in the RTDOSE DVH Sequence by the planning system (dose Gy, volume cc)."""
-
-    roi_number: int
-    dose_gy: FloatArray  # upper bin edges
-    volume_cc: FloatArray  # volume receiving at least the bin's lower edge
-
-
-@dataclass(frozen=True)
-class DoseGrid:
-    """Dose in Gy on an axis-aligned grid; ``dose_gy[k, j, i]`` is at (x[i], y[j], z[k]), all ascending.
-
-    float32: 24 bits of mantissa hold a dose to 6 × 10⁻⁸ of its value (4 µGy at 70 Gy), far below the
-    stored DoseGridScaling step of real files, at half the memory of float64 (docs/dvh.md, "Memory")."""
-
-    path: Path
-    dose_gy: NDArray[np.float32]
-    x: FloatArray
-    y: FloatArray
-    z: FloatArray
-    frame_of_reference_uid: str | None
-    summation_type: str | None
-    dose_type: str | None
-    embedded_dvhs: dict[int, EmbeddedDvh] = field(default_factory=dict)
-
-    @property
-    def max_gy(self) -> float:
-        return float(self.dose_gy.max()) if self.dose_gy.size else 0.0
-
-
-@dataclass(frozen=True)
-class Plan:
-    path: Path
-    label: str | None
-    fractions: int | None
-    prescription_gy: float | None
-    frame_of_reference_uid: str | None
 
 
 def _read(path: Path | str, modality: str) -> Any:
@@ -349,64 +243,6 @@ def _contour_data(contours: list[Any], path: Path) -> list[FloatArray | None]:
             result.append(parse_decimal_strings(raw))
         except ValueError:
             result.append(None)
-    return result
-
-
-#: Bytes a decimal string may hold: digits, sign, point, exponent mark, padding, separator.
-_DECIMAL_BYTES = np.zeros(256, dtype=bool)
-_DECIMAL_BYTES[np.frombuffer(b"0123456789+-.eE \\", dtype=np.uint8)] = True
-#: Place value of a digit by its rank r relative to the decimal point (r > 0: 10^(r-1), r < 0: 10^r).
-_MAX_RANK = 30
-_POWERS_BY_RANK = np.array(
-    [10.0**r if r < 0 else (10.0 ** (r - 1) if r > 0 else 0.0) for r in range(-_MAX_RANK, _MAX_RANK + 1)]
-)
-
-
-def parse_decimal_strings(raw: bytes) -> FloatArray:
-    """Backslash-separated DICOM DS values (PS3.5 6.2) to float64, vectorised over the bytes.
-
-    Plain values (what planning systems mostly write) are decoded with numpy arithmetic on the digits, the
-    few with an exponent by ``float``; both agree with ``float`` to a couple of ulp. Raises ``ValueError``
-    on a value that is not a number.
-    """
-    if not raw.strip():
-        return np.empty(0)
-    chars = np.frombuffer(raw, dtype=np.uint8)
-    if not _DECIMAL_BYTES[chars].all():
-        return np.array([float(v) for v in raw.split(b"\\")], dtype=np.float64)
-    separator = chars == ord("\\")
-    token = np.cumsum(separator.view(np.uint8), dtype=np.int32) - separator  # token index of each byte
-    count = int(token[-1]) + 1
-    scientific = np.zeros(count, dtype=bool)
-    scientific[token[(chars == ord("e")) | (chars == ord("E"))]] = True
-    digit = (chars >= ord("0")) & (chars <= ord("9"))
-    if scientific.any():
-        digit &= ~scientific[token]
-    digit_at = np.flatnonzero(digit).astype(np.int32)
-    digit_token = token[digit_at]
-    point_pos = np.flatnonzero(chars == ord(".")).astype(np.int32)
-    point_token = token[point_pos]
-    if scientific.any():
-        keep = ~scientific[point_token]
-        point_pos, point_token = point_pos[keep], point_token[keep]
-    last = np.append(np.flatnonzero(np.diff(digit_token)), digit_at.size - 1) if digit_at.size else digit_at
-    if last.size + int(scientific.sum()) != count or np.any(np.diff(point_token) == 0):
-        return np.array([float(v) for v in raw.split(b"\\")], dtype=np.float64)  # raises on the bad value
-    point_at = np.zeros(count, dtype=np.int32)
-    point_at[digit_token[last]] = digit_at[last] + 1  # an integer's implied point follows its last digit
-    point_at[point_token] = point_pos
-    rank = point_at[digit_token] - digit_at  # > 0 before the point, < 0 after it; never 0
-    if rank.size and (rank.max() > _MAX_RANK or rank.min() < -_MAX_RANK):
-        return np.array([float(v) for v in raw.split(b"\\")], dtype=np.float64)
-    value = (chars[digit_at] - np.float64(ord("0"))) * _POWERS_BY_RANK[rank + _MAX_RANK]
-    magnitude = np.bincount(digit_token, weights=value, minlength=count)
-    negative = np.zeros(count, dtype=bool)
-    negative[token[chars == ord("-")]] = True
-    result: FloatArray = np.where(negative, -magnitude, magnitude).astype(np.float64)
-    if scientific.any():
-        bounds = np.concatenate([[-1], np.flatnonzero(separator), [chars.size]])
-        for index in np.flatnonzero(scientific):
-            result[index] = float(raw[bounds[index] + 1 : bounds[index + 1]])
     return result
 
 
