@@ -25,6 +25,7 @@ import pytest
 
 from oligoboard.engine.pyexec import QueryExecutor
 from oligoboard.engine.pyruntime import SqlRuntimeError, Unsupported
+from tests.support.duckdb_tables import duckdb_with
 
 # ---- input rows -------------------------------------------------------------------------------------------
 
@@ -445,10 +446,7 @@ def canonical(value: Any) -> tuple[str, Any]:
 
 @pytest.fixture(scope="module")
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(":memory:")
-    for name, columns, rows in (("t", T_COLUMNS, T_ROWS), ("g", G_COLUMNS, G_ROWS)):
-        connection.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
-        connection.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", rows)
+    connection = duckdb_with((("t", T_COLUMNS, T_ROWS), ("g", G_COLUMNS, G_ROWS)))
     yield connection
     connection.close()
 

@@ -29,6 +29,7 @@ from oligoboard.engine.pyload import FORMAT, LoadedQuery, StaleQuery, compile_so
 from oligoboard.engine.pyruntime import Unsupported
 from oligoboard.engine.runner import Engine
 from oligoboard.engine.tables import TABLES, to_tables
+from tests.support.duckdb_tables import duckdb_with
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CASES = sorted((ROOT / "examples" / "cases").glob("*.json"))
@@ -68,10 +69,7 @@ TABLE_ROWS = {"people": named(PEOPLE, PEOPLE_ROWS), "pets": named(PETS, PETS_ROW
 
 @pytest.fixture(scope="module")
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(":memory:")
-    for name, columns, rows in (("people", PEOPLE, PEOPLE_ROWS), ("pets", PETS, PETS_ROWS)):
-        connection.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
-        connection.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", rows)
+    connection = duckdb_with((("people", PEOPLE, PEOPLE_ROWS), ("pets", PETS, PETS_ROWS)))
     yield connection
     connection.close()
 
