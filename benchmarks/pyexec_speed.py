@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _timing import timings_ms
+
 from oligoboard.case.io import load_case
 from oligoboard.engine.backends.python import TABLE_COLUMNS
 from oligoboard.engine.pyexec import QueryExecutor
@@ -35,18 +37,6 @@ Runner = Callable[[dict[str, list[dict[str, Any]]]], list[dict[str, Any]]]
 def named_tables(case_path: Path) -> dict[str, list[dict[str, Any]]]:
     tables = to_tables([load_case(case_path)])
     return {t: [dict(zip(TABLE_COLUMNS[t], r, strict=True)) for r in tables.rows(t)] for t in TABLES}
-
-
-def timings_ms(run: Runner, inputs: list[dict[str, list[dict[str, Any]]]], rounds: int) -> list[float]:
-    for tables in inputs:
-        run(tables)
-    out: list[float] = []
-    for _ in range(rounds):
-        for tables in inputs:
-            start = time.perf_counter()
-            run(tables)
-            out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def report(label: str, values: list[float]) -> None:

@@ -18,28 +18,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import timings_ms
 
 from oligoboard.assessment import assemble
 from oligoboard.case.io import load_case
-from oligoboard.case.models import Case
 from oligoboard.engine.runner import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = sorted((ROOT / "examples" / "cases").glob("*.json"))
-
-
-def timings_ms(fn: Callable[[Case], object], cases: list[Case], rounds: int) -> list[float]:
-    for case in cases:  # warm-up: caches, lazy connections, first-call compilation
-        fn(case)
-    out: list[float] = []
-    for _ in range(rounds):
-        for case in cases:
-            start = time.perf_counter()
-            fn(case)
-            out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def pct(values: list[float], q: float) -> float:
