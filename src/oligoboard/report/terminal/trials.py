@@ -10,60 +10,96 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
+from oligoboard.report.findings import finding
+from oligoboard.report.labels import answer_key, clinical_text, plural
 from oligoboard.report.palette import status_text, style
 from oligoboard.trials.catalogue import ComparisonRow
 from oligoboard.trials.metadata import TrialCard
 
 
 def _questions_table(questions: list[dict[str, Any]]) -> Table:
+    """The work-up plan: each fact whole (answer keys as typed under `answers:`), folded, never cut."""
     table = Table(title="Next best questions (work-up plan)", title_justify="left", expand=False)
-    for col in ("#", "collect", "could change", "trials"):
-        table.add_column(col)
+    table.add_column("#")
+    table.add_column("collect", overflow="fold")
+    table.add_column("could change", overflow="fold")
+    table.add_column("trials", overflow="fold")
     for i, q in enumerate(questions, start=1):
         fact = str(q["fact"])
-        label = f"{fact}: {q['question']}" if q.get("question") else fact
+        key = answer_key(fact)
+        label = Text(f"answers: {key}" if key else fact, style="bold", overflow="fold")
+        if q.get("question"):
+            label.append("\n" + str(q["question"]), style="")
         table.add_row(
             str(i),
             label,
-            f"{q['could_change']} ({q['could_change_recruiting']} recruiting)",
+            f"{plural(int(q['could_change']), 'trial')} ({q['could_change_recruiting']} recruiting)",
             ", ".join(q["trials"]),
         )
     return table
 
 
-def _deciding_text(item: dict[str, Any]) -> Text:
+def _deciding_text(
+    item: dict[str, Any], kb: KnowledgeBase | None, facts: dict[str, Any], *, sources: bool
+) -> Text:
+    """The deciding criteria: the patient's finding, then the requirement (and what to collect)."""
     crits = {c["id"]: c for c in item["criteria"]}
-    if item["verdict"] == "not_now" and item.get("not_now"):
-        return Text("; ".join(item["not_now"]), style=style("not_now"))
+    text = Text(overflow="fold")
+    if item.get("not_now"):
+        text.append("not now, could change: " + "; ".join(item["not_now"]), style=style("not_now"))
+        return text
     parts = []
     for cid in item["deciding"]:
         c = crits[cid]
-        missing = f" — collect {', '.join(c['missing'])}" if c["missing"] else ""
-        parts.append(f"{c['number']} {c['text']}{missing}")
-    return Text("\n".join(parts) if parts else "all criteria met")
+        found = finding(kb, facts, item["id"], cid) if kb is not None and facts else ""
+        requirement = str(c["text"]) if sources else clinical_text(c["text"])
+        line = f"{c['number']} "
+        if found and c["status"] != "unknown":
+            line += f"found: {found} — requires: "
+        line += requirement
+        keys = [answer_key(str(m)) or str(m) for m in c["missing"]]
+        if keys:
+            line += " — collect " + ", ".join(keys)
+        parts.append(line)
+    text.append("\n".join(parts) if parts else "all criteria met")
+    return text
 
 
 def _order(item: dict[str, Any]) -> tuple[int, int, str]:
-    rank = {"eligible": 0, "undetermined": 1, "not_now": 2, "ineligible": 3}[item["verdict"]]
-    return (0 if item["recruiting"] else 1, rank, item["id"])
+    rank = {"eligible": 0, "undetermined": 1, "ineligible": 2}[item["status"]]
+    later = 0 if item.get("not_now") else 1
+    return (0 if item["recruiting"] else 1, rank * 2 + (later if rank == 2 else 0), item["id"])
 
 
-def render_trials(section: dict[str, Any]) -> list[RenderableType]:
+def trial_status(item: dict[str, Any]) -> Text:
+    """The one status word (`eligible`, `ineligible`, `undetermined`) and `(not now)` when it can change."""
+    if item["status"] == "ineligible" and item.get("not_now"):
+        return Text.assemble(status_text("ineligible"), ("\n(not now)", style("not_now")))
+    return status_text(item["status"])
+
+
+def render_trials(
+    section: dict[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
+) -> list[RenderableType]:
     """Human view: next best questions first, then every trial with its deciding criteria."""
     out: list[RenderableType] = []
     questions = section.get("next_best_questions") or []
     if questions:
         out.append(_questions_table(questions))
+    facts = section.get("facts") or {}
     table = Table(title="Trials", title_justify="left", show_lines=True)
-    for col in ("trial", "recruiting", "verdict", "deciding criteria"):
-        table.add_column(col)
+    table.add_column("trial", overflow="fold")
+    table.add_column("recruiting", overflow="fold")
+    table.add_column("status", overflow="fold")
+    table.add_column("deciding criteria", overflow="fold")
     for item in sorted(section.get("trials", []), key=_order):
         name = f"{item['id']}\n{item['acronym']}" if item.get("acronym") else item["id"]
         table.add_row(
             name,
             "yes" if item["recruiting"] else "closed",
-            status_text(item["verdict"]),
-            _deciding_text(item),
+            trial_status(item),
+            _deciding_text(item, kb, facts, sources=sources),
         )
     out.append(table)
     return out
