@@ -37,4 +37,4 @@ def demo(
     console = Console()
     console.print(f"knowledge {engine.kb.full_version}", style="dim")
     console.print(render_demo_summary(outputs, engine.kb))
-    console.print("Details: oligoboard assess examples/cases/<case>.json  (add --json for the contract)")
+    console.print("Details: oligoboard assess examples/cases/demo-<case>.json (--full, --json)")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
+from rich.panel import Panel
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -171,12 +172,51 @@ def render_trial(card: TrialCard, criteria: Sequence[dict[str, object]]) -> list
     return out
 
 
-def render_comparison(rows: Sequence[ComparisonRow]) -> Table:
-    """`trials compare`: setting, N, design, RT dose, primary endpoint and result per trial."""
+#: Below this console width the comparison is one block per trial (seven columns of prose do not fit).
+COMPARISON_TABLE_WIDTH = 120
+
+
+def _comparison_cards(rows: Sequence[ComparisonRow]) -> Group:
+    """One block per trial: `field  value` lines that wrap at spaces (narrow terminals)."""
+    blocks: list[RenderableType] = [Text("Trial comparison", style="bold")]
+    for r in rows:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(Text(r.id, style="bold"), Text(r.acronym or "", style="bold"))
+        setting = ", ".join(part.strip().replace("_", " ") for part in r.setting.split(","))
+        for label, value in (
+            ("setting", setting),
+            ("N", r.n),
+            ("design", r.design),
+            ("RT dose", r.rt_dose),
+            ("primary endpoint", r.primary_endpoint),
+            ("result", r.result),
+        ):
+            grid.add_row(label, Text(str(value), overflow="fold"))
+        blocks.append(Panel(grid, expand=True))
+    return Group(*blocks)
+
+
+def render_comparison(rows: Sequence[ComparisonRow], width: int = COMPARISON_TABLE_WIDTH) -> RenderableType:
+    """`trials compare`: setting, N, design, RT dose, primary endpoint and result per trial.
+
+    Fits the console it is printed on (no fixed width): a table from `COMPARISON_TABLE_WIDTH` columns,
+    one block per trial below it, so no word is broken mid-way. The id never wraps (`trials show` needs it).
+    """
+    if width < COMPARISON_TABLE_WIDTH:
+        return _comparison_cards(rows)
     table = Table(title="Trial comparison", show_lines=True)
-    for col in ("trial", "setting", "N", "design", "RT dose", "primary endpoint", "result"):
-        table.add_column(col)
+    id_width = max((len(r.id) for r in rows), default=5)
+    table.add_column("trial", no_wrap=True, min_width=id_width, overflow="ignore")
+    table.add_column("setting", ratio=2)
+    table.add_column("N", ratio=1)
+    table.add_column("design", ratio=2)
+    table.add_column("RT dose", ratio=2)
+    table.add_column("primary endpoint", ratio=2)
+    table.add_column("result", ratio=3)
     for r in rows:
         name = f"{r.id}\n{r.acronym}" if r.acronym else r.id
-        table.add_row(name, r.setting, r.n, r.design, r.rt_dose, r.primary_endpoint, r.result)
+        setting = "\n".join(part.strip().replace("_", " ") for part in r.setting.split(","))
+        table.add_row(name, setting, r.n, r.design, r.rt_dose, r.primary_endpoint, r.result)
     return table
