@@ -16,10 +16,12 @@ import typer
 
 from oligoboard import __version__
 from oligoboard.cli._output import PLAIN_HELP
+from oligoboard.cli.answers import answers
 from oligoboard.cli.assess import assess
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.guidelines import guidelines_app
+from oligoboard.cli.new import new
 from oligoboard.cli.schema import schema
 from oligoboard.cli.trials import trials_app
 from oligoboard.cli.validate import validate
@@ -54,6 +56,8 @@ app.command()(assess)
 app.command()(validate)
 app.command()(schema)
 app.command()(demo)
+app.command()(answers)
+app.command()(new)
 app.add_typer(dose_app, name="dose")
 app.command("dvh")(dvh_command)
 app.add_typer(plan_app, name="plan")

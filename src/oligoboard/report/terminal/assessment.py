@@ -24,6 +24,16 @@ from oligoboard.report.terminal.guidelines import render_recommendations
 from oligoboard.report.terminal.trials import render_trials
 
 
+#: The disease-state answers in the order and words of the panel (also the labels of their citations).
+DISEASE_STATE_LABELS = {
+    "estro_eortc": "ESTRO/EORTC 2020 state",
+    "omd": "Oligometastatic (ESTRO-ASTRO 2020)",
+    "tnm9_m": "TNM 9th M",
+    "stage": "Stage",
+    "prognostic_group": "Prognosis (Ashworth 2014)",
+}
+
+
 def _basis(explain: dict[str, Any]) -> Text:
     """The rule that decided, whole (it wraps); unverified rules are flagged, never hidden."""
     text = Text(" ".join(str(explain.get("source") or "").split()), style="dim", overflow="fold")
@@ -124,7 +134,7 @@ def render_citations(out: dict[str, Any]) -> Group:
         lines.append(text)
 
     for key, why in (out["disease_state"].get("explain") or {}).items():
-        cite(feature_label(key), why.get("source"), why.get("verified"))
+        cite(DISEASE_STATE_LABELS.get(key, key), why.get("source"), why.get("verified"))
     for rec in out.get("recommendations", []):
         if rec["status"] != "not_applicable":
             cite(recommendation_label(rec), rec.get("source"), rec.get("verified"))

@@ -390,7 +390,7 @@ def _collect(out: dict[str, Any]) -> list[RenderableType]:
     if answers:
         lines.append(_line(("  answers:", "bold"), (" true or false each", "dim")))
         lines.append(_keys(answers))
-    lines.append(_line(("  every open question with its text: ", "dim"), "oligoboard answers CASE"))
+    lines.append(_line(("  every unanswered question with its text: ", "dim"), "oligoboard answers CASE"))
     return lines
 
 
