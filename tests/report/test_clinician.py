@@ -103,7 +103,10 @@ def test_sources_are_only_in_the_sources_views(engine: Engine, outputs: dict[str
     [
         ("Stage IVB (clinical.md §4.1) [S/M — confirm in the tables]", "Stage IVB"),
         ("DLCG 2025, anbefaling 1 (seed 002, lines 6-8)", "DLCG 2025, anbefaling 1"),
-        ("Burden: 1-2 metastases (seed 002, kap. 2); ASTRO 5 or fewer", "Burden: 1-2 metastases; ASTRO 5 or fewer"),
+        (
+            "Burden: 1-2 metastases (seed 002, kap. 2); ASTRO 5 or fewer",
+            "Burden: 1-2 metastases; ASTRO 5 or fewer",
+        ),
     ],
 )
 def test_internal_references_are_dropped(text: str, shown: str) -> None:

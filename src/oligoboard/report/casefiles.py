@@ -28,7 +28,9 @@ def comment(text: object) -> str:
         >>> comment("ECOG ≤ 1\\n\\x1b[2J and\\u202e more")
         'ECOG ≤ 1 [2J and more'
     """
-    kept = "".join(" " if ch.isspace() else ch for ch in str(text) if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    kept = "".join(
+        " " if ch.isspace() else ch for ch in str(text) if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
     return " ".join(kept.split())
 
 
@@ -37,7 +39,9 @@ def open_answers(kb: KnowledgeBase, answered: Iterable[str]) -> list[tuple[str, 
     done = set(answered)
     out: list[tuple[str, str, str]] = []
     for rule_set in kb.rule_sets:
-        acronym = getattr(rule_set.file_spec.info, "acronym", None) or getattr(rule_set.spec.info, "acronym", None)
+        acronym = getattr(rule_set.file_spec.info, "acronym", None) or getattr(
+            rule_set.spec.info, "acronym", None
+        )
         label = f"{rule_set.spec.id} {acronym}" if acronym else rule_set.spec.id
         for criterion in rule_set.criteria:
             key = criterion.answer_key

@@ -88,6 +88,8 @@ def feature_phrase(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> str:
             return f"not all {rest}"
         return label if value else f"{label}: no"
     if name.startswith("n_") and isinstance(value, int):
+        if label.endswith(("al", "ic")):  # an adjective (`intracranial`): count metastases
+            label += " metastases"
         return _count(label, value)
     if isinstance(value, (int, float)):
         return f"{label} {_number(value)}"

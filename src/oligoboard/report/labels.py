@@ -102,7 +102,9 @@ _INTERNAL_PAREN = re.compile(
     r"\s*\((?=[^()]*(?:\bseed\b|\.md\b|§|reference note|README|\[[SMV]\]|lines? \d))[^()]*\)", re.IGNORECASE
 )
 _EVIDENCE_TAG = re.compile(r"\s*\[(?:[SMVU](?:/[SMVU])?)(?:\s*[—-][^\]]*)?\]")
-_BARE_REFERENCE = re.compile(r";?\s*(?:\b[a-z_-]+\.md\s*§\s*[\d.]+[a-z]?|\bseed \d{3}\b[^;,)]*)", re.IGNORECASE)
+_BARE_REFERENCE = re.compile(
+    r";?\s*(?:\b[a-z_-]+\.md\s*§\s*[\d.]+[a-z]?|\bseed \d{3}\b[^;,)]*)", re.IGNORECASE
+)
 
 
 def clinical_text(text: object) -> str:

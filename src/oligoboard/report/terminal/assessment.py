@@ -23,7 +23,6 @@ from oligoboard.report.terminal.clinician import metric_name, plain_limit, rende
 from oligoboard.report.terminal.guidelines import render_recommendations
 from oligoboard.report.terminal.trials import render_trials
 
-
 #: The disease-state answers in the order and words of the panel (also the labels of their citations).
 DISEASE_STATE_LABELS = {
     "estro_eortc": "ESTRO/EORTC 2020 state",
@@ -52,7 +51,11 @@ def disease_state_panel(ds: dict[str, Any], *, sources: bool = True) -> Renderab
     explain = ds.get("explain", {})
     state = state_label(ds)
     rows = [
-        ("ESTRO/EORTC 2020 state", None if state == "undetermined" else state, explain.get("estro_eortc", {})),
+        (
+            "ESTRO/EORTC 2020 state",
+            None if state == "undetermined" else state,
+            explain.get("estro_eortc", {}),
+        ),
         ("Oligometastatic (ESTRO-ASTRO 2020)", words(ds.get("omd")), explain.get("omd", {})),
         ("TNM 9th M", ds.get("tnm9_m"), explain.get("tnm9_m", {})),
         ("Stage", ds.get("stage"), explain.get("stage", {})),
@@ -144,7 +147,9 @@ def render_citations(out: dict[str, Any]) -> Group:
     for course in out.get("radiotherapy") or []:
         for check in course.get("checks", []):
             if check.get("status") != "pass":
-                cite(f"{course.get('course')} {metric_name(check)}", check.get("source"), check.get("verified"))
+                cite(
+                    f"{course.get('course')} {metric_name(check)}", check.get("source"), check.get("verified")
+                )
     return Group(*lines)
 
 

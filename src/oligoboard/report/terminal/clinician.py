@@ -129,12 +129,19 @@ def _not_applicable(
         first = idle[0]
         found = [finding(kb, facts, first["id"], cid) for cid in _blocking(first) if cid in shared]
         what = "; ".join(f for f in found if f) or "not in scope"
-        return [(_status("not_applicable", "outside scope"), _line((what, "bold"), f" → outside {guideline} scope"))]
+        return [
+            (
+                _status("not_applicable", "outside scope"),
+                _line((what, "bold"), f" → outside {guideline} scope"),
+            )
+        ]
     by_finding: dict[str, list[str]] = {}
     for rec in idle:
         found = [finding(kb, facts, rec["id"], cid) for cid in _blocking(rec)[:1]]  # the first that decided
         by_finding.setdefault("; ".join(dict.fromkeys(f for f in found if f)), []).append(_number(rec))
-    parts = [f"rec. {', '.join(numbers)}" + (f" ({text})" if text else "") for text, numbers in by_finding.items()]
+    parts = [
+        f"rec. {', '.join(numbers)}" + (f" ({text})" if text else "") for text, numbers in by_finding.items()
+    ]
     return [(_status("not_applicable"), _line(f"{guideline} " + ", ".join(parts)))]
 
 
@@ -211,6 +218,7 @@ def _not_now(item: dict[str, Any], kb: KnowledgeBase, facts: dict[str, Any]) -> 
     found = [finding(kb, facts, item["id"], cid) for cid in item.get("deciding", [])]
     shown = "; ".join(f for f in found if f)
     needs = "; ".join(clinical_text(n).removeprefix("needs: ") for n in item["not_now"])
+    needs = needs[:1].lower() + needs[1:] if needs[:2].istitle() else needs
     return (f"now: {shown} → " if shown else "could change: ") + f"needs {needs}"
 
 
@@ -227,7 +235,10 @@ def _trials(out: dict[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
     for item in recruiting:
         if item["status"] == "undetermined":
             rows.append(
-                (_status("undetermined"), _line((trial_name(item), "bold"), " recruiting", (_n_keys(item), "dim")))
+                (
+                    _status("undetermined"),
+                    _line((trial_name(item), "bold"), " recruiting", (_n_keys(item), "dim")),
+                )
             )
     for item in recruiting:
         if item["status"] == "ineligible" and item.get("not_now"):
@@ -237,15 +248,17 @@ def _trials(out: dict[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
     others = [t for t in recruiting if t["status"] == "ineligible" and not t.get("not_now")]
     if others:
         rows.append(
-            (_status("ineligible"), _line(", ".join(trial_name(t) for t in others), (" recruiting", "dim")))
+            (_status("ineligible"), _line(("recruiting: ", "dim"), ", ".join(trial_name(t) for t in others)))
         )
     for status in ("eligible", "undetermined"):
         mine = [t for t in closed if t["status"] == status]
         if mine:
-            rows.append((_status(status), _line(", ".join(trial_name(t) for t in mine), (" closed", "dim"))))
+            rows.append((_status(status), _line(("closed: ", "dim"), ", ".join(trial_name(t) for t in mine))))
     rest = len([t for t in closed if t["status"] == "ineligible"])
     if rest:
-        rows.append((_status("ineligible"), _line(plural(rest, "closed trial"), (" (--full says why)", "dim"))))
+        rows.append(
+            (_status("ineligible"), _line(plural(rest, "closed trial"), (" (--full says why)", "dim")))
+        )
     if not rows:
         rows.append((Text(""), _line("no trial in the catalogue")))
     return [_heading("Trials"), _rows(rows)]
@@ -259,6 +272,31 @@ def metric_name(check: dict[str, Any]) -> str:
     name = _METRIC_NAMES.get(metric) or metric.removesuffix("_gy").replace("_", " ").replace("dmax", "Dmax")
     ab = check.get("alpha_beta_gy")
     return f"{name} (α/β {ab:g} Gy)" if isinstance(ab, (int, float)) and metric in ("bed", "eqd2") else name
+
+
+_OWNER = re.compile(r"^(?:(?P<nct>nct\d{8})|(?P<body>[a-z]+)-(?P<year>\d{4})|(?P<name>[a-z0-9]+))(?:-|$)")
+#: Tokens of a check id that name the quantity (already said by `metric_name`), not what the check is for.
+_QUANTITY_TOKENS = {"bed10", "eqd2", "dmax", "mld", "range", "sbrt", "dose"}
+
+
+def check_owner(check_id: str) -> str:
+    """Whose rule a radiotherapy check is, from its id: `dlcg-2025-ablative-bed10` → `DLCG 2025 ablative`.
+
+    Example:
+        >>> check_owner("nct01282450-metastasis-eqd2"), check_owner("dlcg-2025-ablative-bed10")
+        ('NCT01282450 metastasis', 'DLCG 2025 ablative')
+    """
+    match = _OWNER.match(check_id)
+    if not match:
+        return check_id
+    if match["nct"]:
+        owner = match["nct"].upper()
+    elif match["body"]:
+        owner = f"{match['body'].upper()} {match['year']}"
+    else:
+        owner = str(match["name"]).upper()
+    rest = [t for t in check_id[match.end() :].split("-") if t and t not in _QUANTITY_TOKENS]
+    return f"{owner} {rest[0]}" if rest else owner
 
 
 def plain_limit(limit: str) -> str:
@@ -295,7 +333,11 @@ def _radiotherapy(out: dict[str, Any]) -> list[RenderableType]:
             rows.append(
                 (
                     _status(status, words(status)),
-                    _line((str(course.get("course")), "bold"), f" {metric_name(check)}{shown}, limit {limit}"),
+                    _line(
+                        (str(course.get("course")), "bold"),
+                        f" {metric_name(check)}{shown}, limit {limit}",
+                        (f" ({check_owner(str(check.get('id', '')))})", "dim"),
+                    ),
                 )
             )
         if unknown:
@@ -357,7 +399,9 @@ def facts_to_collect(out: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
             if recruiting & set(q["trials"]):
                 answers.setdefault(key, ", ".join(names.get(t, "") for t in q["trials"]))
         else:
-            fields.setdefault(fact, []).append(plural(n, "trial") + (f" ({n_open} recruiting)" if n_open else ""))
+            fields.setdefault(fact, []).append(
+                plural(n, "trial") + (f" ({n_open} recruiting)" if n_open else "")
+            )
     for gap in out.get("workup_gaps", []):
         for fact in gap.get("missing", []):
             key = answer_key(str(fact))
@@ -385,10 +429,10 @@ def _collect(out: dict[str, Any]) -> list[RenderableType]:
     if not answers and not fields:
         lines.append(_line("  nothing for the guidelines or the recruiting trials"))
     if fields:
-        lines.append(_line(("  case fields", "bold"), (" (could change)", "dim")))
+        lines.append(_line(("  case fields", "bold"), (" (each could change what follows it)", "dim")))
         lines.append(_keys(fields))
     if answers:
-        lines.append(_line(("  answers:", "bold"), (" true or false each", "dim")))
+        lines.append(_line(("  answers:", "bold"), (" (clinician attestations, true or false each)", "dim")))
         lines.append(_keys(answers))
     lines.append(_line(("  every unanswered question with its text: ", "dim"), "oligoboard answers CASE"))
     return lines

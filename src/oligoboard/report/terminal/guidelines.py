@@ -135,7 +135,8 @@ def concordance_table(conc: dict[str, Any], *, sources: bool = True) -> Renderab
         cells = [cell(side["recommendations"], side["unverified_guidance"]) for side in row["sides"]]
         table.add_row(row["label"], *cells, status_text(row["verdict"]))
     notes = [
-        Text("• " + (d if sources else clinical_text(d)), style="dim") for d in conc.get("method_differences", [])
+        Text("• " + (d if sources else clinical_text(d)), style="dim")
+        for d in conc.get("method_differences", [])
     ]
     return Group(table, *notes)
 
