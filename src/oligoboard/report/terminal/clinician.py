@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -34,6 +34,8 @@ from oligoboard.report.palette import status_text, style
 
 _METRIC_TOKEN = re.compile(r"^(?P<metric>BED|EQD2)(?P<ab>\d+(?:\.\d+)?)?$")
 _METRIC_NAMES = {"bed": "BED", "eqd2": "EQD2", "total_dose_gy": "total dose"}
+#: The narrowest "could change" note kept beside a key; below it the note goes under the key.
+NOTE_MIN_WIDTH = 24
 #: Width of the status column: the longest status word shown (`not applicable`).
 STATUS_WIDTH = 14
 
@@ -147,13 +149,17 @@ def _not_applicable(
 
 def _applies(rec: dict[str, Any]) -> tuple[Text, Text]:
     grade = rec.get("grade") or rec.get("strength")
-    label = recommendation_label(rec) + (f" (grade {grade})" if grade and " " not in grade else "")
+    label = recommendation_label(rec)
+    if grade and " " not in grade:  # "not stated in the abstract" is no grade
+        label += f" ({grade.lower()})" if grade == rec.get("strength") else f" (grade {grade})"
     body = _line((label, "bold"), ": ", str(rec.get("title") or rec["text"]))
     later = rec.get("later") or {}
     if later.get("status") == "applies_later_if":
-        body.append(f"\nlater: {later['text']}", style=style("applies_later_if"))
+        body.append(f"\n{later['text']}", style=style("applies_later_if"))
     status = rec["status"]
-    shown = "later" if status == "not_applicable" and later.get("status") == "applies_later_if" else None
+    shown = (
+        "applies later" if status == "not_applicable" and later.get("status") == "applies_later_if" else None
+    )
     return (_status("applies_later_if" if shown else status, shown), body)
 
 
@@ -412,15 +418,28 @@ def facts_to_collect(out: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
     return list(answers.items()), [(f, ", ".join(dict.fromkeys(w))) for f, w in fields.items()]
 
 
-def _keys(pairs: list[tuple[str, str]]) -> Table:
-    """Keys whole in the first column (as wide as the longest key; a key wider than the screen folds)."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(width=2)
-    grid.add_column(min_width=min(max(len(k) for k, _ in pairs), 60), overflow="fold")
-    grid.add_column(overflow="fold", style="dim")
-    for key, what in pairs:
-        grid.add_row("", Text(key, overflow="fold"), Text(what, overflow="fold"))
-    return grid
+class _Keys:
+    """Keys whole in a column as wide as the longest key, what each could change beside it; on a screen too
+    narrow for both, each key on its own line with its note below (a key wider than the screen folds)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        longest = max(len(k) for k, _ in self.pairs)
+        if options.max_width >= longest + 4 + NOTE_MIN_WIDTH:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(width=2)
+            grid.add_column(min_width=longest, overflow="fold")
+            grid.add_column(overflow="fold", style="dim")
+            for key, what in self.pairs:
+                grid.add_row("", Text(key, overflow="fold"), Text(what, overflow="fold"))
+            yield grid
+            return
+        for key, what in self.pairs:
+            yield Text("    " + key, overflow="fold")
+            if what:
+                yield Text("      " + what, style="dim", overflow="fold")
 
 
 def _collect(out: dict[str, Any]) -> list[RenderableType]:
@@ -430,10 +449,10 @@ def _collect(out: dict[str, Any]) -> list[RenderableType]:
         lines.append(_line("  nothing for the guidelines or the recruiting trials"))
     if fields:
         lines.append(_line(("  case fields", "bold"), (" (each could change what follows it)", "dim")))
-        lines.append(_keys(fields))
+        lines.append(_Keys(fields))
     if answers:
         lines.append(_line(("  answers:", "bold"), (" (clinician attestations, true or false each)", "dim")))
-        lines.append(_keys(answers))
+        lines.append(_Keys(answers))
     lines.append(_line(("  every unanswered question with its text: ", "dim"), "oligoboard answers CASE"))
     return lines
 
