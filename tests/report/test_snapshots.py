@@ -23,3 +23,14 @@ def test_clinician_views_fit_80_columns(engine: Engine, stem: str, view: str) ->
     assert max(len(line) for line in lines) <= 80
     if view == "clinician":
         assert len(lines) <= 60, f"{stem}: {len(lines)} lines is more than one screen"
+
+
+@pytest.mark.parametrize(("stem", "view"), VIEWS)
+def test_no_table_is_cropped_at_the_right_edge(engine: Engine, stem: str, view: str) -> None:
+    """A table wider than the console loses its right border (and text) silently: every bordered line
+    that starts with a border ends with one."""
+    out = assessment(engine, stem)
+    for width in WIDTHS:
+        for line in render(engine, out, view, width).splitlines():
+            if line[:1] in "│┃┏┡└╭╰":
+                assert line[-1:] in "│┃┓┩┘╮╯", (stem, view, width, line)

@@ -63,5 +63,6 @@ def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any
     out.update(trials)
     out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses)
     out["radiotherapy_cumulative"] = cumulative_section(case.radiotherapy_courses)
-    out["facts"] = {k: v for k, v in result.features.items() if k != "case_id"}  # findings (report/)
+    states = {k: d.value for k, d in result.decisions.items()}  # facts: the findings report/ words
+    out["facts"] = {k: v for k, v in result.features.items() if k != "case_id"} | states
     return out

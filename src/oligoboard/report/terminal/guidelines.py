@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.columns import Columns
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -37,6 +38,44 @@ def _why(rec: dict[str, Any], kb: KnowledgeBase | None, facts: dict[str, Any]) -
     return str(later.get("text", "")) if later and later.get("status") != "applies_now" else ""
 
 
+#: Below this width the recommendations are stacked (header line, text, why) instead of a 5-column table,
+#: whose prose columns would otherwise break words mid-way.
+TABLE_MIN_WIDTH = 110
+
+
+class RecommendationsView:
+    """The recommendations of one guideline: a table on a wide screen, stacked blocks on a narrow one."""
+
+    def __init__(self, rows: list[tuple[dict[str, Any], Text, str]], title: str, *, sources: bool) -> None:
+        self.rows, self.title, self.sources = rows, title, sources
+
+    def table(self) -> Table:
+        table = Table(title=self.title, show_lines=True, expand=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("status")
+        table.add_column("grade")
+        table.add_column("recommendation (source)" if self.sources else "recommendation", ratio=3)
+        table.add_column("why / missing", ratio=2)
+        for rec, text, why in self.rows:
+            table.add_row(rec["id"], _status(rec["status"]), rec["grade"] or "—", text, why)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= TABLE_MIN_WIDTH:
+            yield self.table()
+            return
+        yield Text(self.title, style="bold underline")
+        for rec, text, why in self.rows:
+            head = Text.assemble(
+                (rec["id"], "bold"), "  ", _status(rec["status"]), f"  grade {rec['grade'] or '—'}"
+            )
+            yield head
+            yield Padding(text, (0, 0, 0, 2))
+            if why:
+                yield Padding(Text("why: " + why, style="italic"), (0, 0, 0, 2))
+            yield Text("")
+
+
 def recommendations_table(
     recs: Iterable[dict[str, Any]],
     *,
@@ -44,14 +83,9 @@ def recommendations_table(
     kb: KnowledgeBase | None = None,
     facts: dict[str, Any] | None = None,
     sources: bool = True,
-) -> Table:
+) -> RecommendationsView:
     """One row per recommendation; the why column says what this patient has, not only the rule."""
-    table = Table(title=title, show_lines=True, expand=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("status", overflow="fold")
-    table.add_column("grade", overflow="fold")
-    table.add_column("recommendation (source)" if sources else "recommendation", ratio=3, overflow="fold")
-    table.add_column("why / missing", ratio=2, overflow="fold")
+    rows: list[tuple[dict[str, Any], Text, str]] = []
     for rec in recs:
         why = _why(rec, kb, facts or {})
         later = rec.get("later")
@@ -60,8 +94,8 @@ def recommendations_table(
         text = Text(rec["text"])
         if sources:
             text.append("\n" + rec["source"], style="dim")
-        table.add_row(rec["id"], _status(rec["status"]), rec["grade"] or "—", text, why)
-    return table
+        rows.append((rec, text, why))
+    return RecommendationsView(rows, title, sources=sources)
 
 
 def _alternatives(section: dict[str, Any]) -> list[RenderableType]:

@@ -22,21 +22,19 @@ from oligoboard.trials.metadata import TrialCard
 def _questions_table(questions: list[dict[str, Any]]) -> Table:
     """The work-up plan: each fact whole (answer keys as typed under `answers:`), folded, never cut."""
     table = Table(title="Next best questions (work-up plan)", title_justify="left", expand=False)
+    longest = max((len(f"answers: {answer_key(str(q['fact'])) or q['fact']}") for q in questions), default=8)
     table.add_column("#")
-    table.add_column("collect", overflow="fold")
-    table.add_column("could change", overflow="fold")
-    table.add_column("trials", overflow="fold")
+    table.add_column("collect", overflow="fold", min_width=min(longest, 44))
+    table.add_column("could change", overflow="fold", max_width=24)  # Rich crops a table over-wide by min_width
     for i, q in enumerate(questions, start=1):
         fact = str(q["fact"])
         key = answer_key(fact)
         label = Text(f"answers: {key}" if key else fact, style="bold", overflow="fold")
         if q.get("question"):
             label.append("\n" + str(q["question"]), style="")
+        n = plural(int(q["could_change"]), "trial")
         table.add_row(
-            str(i),
-            label,
-            f"{plural(int(q['could_change']), 'trial')} ({q['could_change_recruiting']} recruiting)",
-            ", ".join(q["trials"]),
+            str(i), label, f"{n} ({q['could_change_recruiting']} recruiting): {', '.join(q['trials'])}"
         )
     return table
 
@@ -48,6 +46,9 @@ def _deciding_text(
     crits = {c["id"]: c for c in item["criteria"]}
     text = Text(overflow="fold")
     if item.get("not_now"):
+        found = [finding(kb, facts, item["id"], cid) for cid in item["deciding"]] if kb is not None else []
+        now = "; ".join(f for f in found if f)
+        text.append(f"now: {now}\n" if now else "", style=style("not_now"))
         text.append("not now, could change: " + "; ".join(item["not_now"]), style=style("not_now"))
         return text
     parts = []
