@@ -25,7 +25,9 @@ def _questions_table(questions: list[dict[str, Any]]) -> Table:
     longest = max((len(f"answers: {answer_key(str(q['fact'])) or q['fact']}") for q in questions), default=8)
     table.add_column("#")
     table.add_column("collect", overflow="fold", min_width=min(longest, 44))
-    table.add_column("could change", overflow="fold", max_width=24)  # Rich crops a table over-wide by min_width
+    table.add_column(
+        "could change", overflow="fold", max_width=24
+    )  # Rich crops a table over-wide by min_width
     for i, q in enumerate(questions, start=1):
         fact = str(q["fact"])
         key = answer_key(fact)
