@@ -37,4 +37,8 @@ def demo(
     console = Console()
     console.print(f"knowledge {engine.kb.full_version}", style="dim")
     console.print(render_demo_summary(outputs, engine.kb))
-    console.print("Details: oligoboard assess examples/cases/demo-<case>.json (--full, --json)")
+    from rich.text import Text
+
+    example = files[0].resolve()  # a row's label is its file name without `demo-`, hyphens as spaces
+    shown = example.relative_to(Path.cwd()) if example.is_relative_to(Path.cwd()) else example
+    console.print(Text(f"Details: oligoboard assess {shown}  (--full, --json)"))

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.report.findings import finding
-from oligoboard.report.labels import answer_key, clinical_text, plural
+from oligoboard.report.labels import answer_key, clinical_text, plural, words
 from oligoboard.report.palette import status_text, style
 from oligoboard.trials.catalogue import ComparisonRow
 from oligoboard.trials.metadata import TrialCard
@@ -142,7 +142,7 @@ def render_trial(card: TrialCard, criteria: Sequence[dict[str, object]]) -> list
         Text(
             f"sponsor: {info.sponsor}; phase {info.phase}; {info.design}; randomisation {info.randomisation}"
         ),
-        Text(f"accrual: {info.accrual.label()}; status: {info.status}; recruiting: {info.recruiting}"),
+        Text(f"accrual: {info.accrual.label()}; status: {info.status}; recruiting: {words(info.recruiting)}"),
         Text(f"setting: {', '.join(info.setting)}; counting: {info.counting}"),
     ]
     out.extend(Text.assemble(("conflict:", style("unknown")), f" {conflict}") for conflict in info.conflicts)
