@@ -48,8 +48,8 @@ def _deciding_text(
     crits = {c["id"]: c for c in item["criteria"]}
     text = Text(overflow="fold")
     if item.get("not_now"):
-        found = [finding(kb, facts, item["id"], cid) for cid in item["deciding"]] if kb is not None else []
-        now = "; ".join(f for f in found if f)
+        findings = [finding(kb, facts, item["id"], cid) for cid in item["deciding"]] if kb is not None else []
+        now = "; ".join(f for f in findings if f)
         text.append(f"now: {now}\n" if now else "", style=style("not_now"))
         text.append("not now, could change: " + "; ".join(item["not_now"]), style=style("not_now"))
         return text
