@@ -56,8 +56,9 @@ def corpus() -> dict[str, tuple[bytes, int, str]]:
             2,
             "metastatic_diagnosis_date",
         ),
-        # ... and consistent ones (assessed in year 9999) are answered, not an internal error
-        "far_dates_consistent.json": (_json(far), 0, ""),
+        # ... and consistent ones (assessed in year 9999) are outside the supported calendar, on both paths
+        # (the Python executor's calendar ends at 9999-12-31, so a rule adding months to them would crash)
+        "far_dates_consistent.json": (_json(far), 2, "outside the supported calendar"),
         "many_answer_keys.json": (_json({**BASE, "answers": many_answers}), 2, "max_mapping_keys"),
         "some_answer_keys.json": (_json({**BASE, "answers": some_answers}), 2, "more problem(s)"),
         "huge_answer_key.json": (

@@ -151,13 +151,15 @@ def dvh_command(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"DVH: {rtdose.name}")
+    from oligoboard.report.terminal.literal import literal
+
+    table = Table(title=literal(f"DVH: {rtdose.name}"))
     keys = ["volume_cc", "mean_gy", "min_gy", "max_gy", "d95_gy", "d50_gy", "d2_gy"]
     table.add_column("structure")
     for key in keys:
         table.add_column(key, justify="right")
     for record in records:
-        table.add_row(str(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys))
+        table.add_row(literal(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys))
     Console().print(table)
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from oligoboard.report.palette import status_text, value_text
+from oligoboard.report.terminal.literal import literal
 from oligoboard.report.terminal.guidelines import render_recommendations
 from oligoboard.report.terminal.trials import render_trials
 
@@ -60,11 +61,11 @@ def radiotherapy_table(courses: list[dict[str, Any]]) -> RenderableType:
     for course in courses:
         for check in course.get("checks", []):
             table.add_row(
-                str(course.get("course")),
-                str(check.get("id")),
+                literal(course.get("course")),  # the case's own course id: shown literally
+                Text(str(check.get("id"))),
                 status_text(check.get("status")),
                 "" if check.get("value") is None else f"{check['value']:.2f}",
-                str(check.get("limit", "")),
+                Text(str(check.get("limit", ""))),
             )
     return table
 
@@ -72,8 +73,10 @@ def radiotherapy_table(courses: list[dict[str, Any]]) -> RenderableType:
 def render_assessment(console: Console, out: dict[str, Any]) -> None:
     """Print the whole assessment: header, disease state, recommendations, trials, radiotherapy checks."""
     console.print(
-        Text(
-            f"Case {out['case_id']}  ·  assessed {out.get('assessment_date')}  ·  knowledge {out['knowledge_version']}"
+        Text.assemble(
+            "Case ",
+            literal(out["case_id"]),
+            f"  ·  assessed {out.get('assessment_date')}  ·  knowledge {out['knowledge_version']}"
             f"  ·  engine {out.get('engine_version')}",
             style="bold",
         )

@@ -11,6 +11,7 @@ from oligoboard import __version__
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.report.labels import short_recommendations
 from oligoboard.report.palette import value_text
+from oligoboard.report.terminal.literal import literal
 
 
 def render_demo_summary(outputs: Sequence[dict[str, Any]], kb: KnowledgeBase) -> Table:
@@ -23,7 +24,7 @@ def render_demo_summary(outputs: Sequence[dict[str, Any]], kb: KnowledgeBase) ->
         applies = [r["id"] for r in out.get("recommendations", []) if r["status"] == "applies"]
         statuses = [t["status"] for t in out.get("trials", [])]
         table.add_row(
-            out["case_id"].removeprefix("demo-"),
+            literal(out["case_id"].removeprefix("demo-")),
             value_text(ds["estro_eortc"] or ("not OMD" if ds["omd"] is False else None)),
             value_text(ds["omd"]),
             value_text(ds["tnm9_m"]),
