@@ -33,16 +33,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, i
 def test_hostile_document_exit_code_and_bounded_stderr(
     hostile: dict[str, tuple[Path, int, str]],
     capsys: pytest.CaptureFixture[str],
-    request: pytest.FixtureRequest,
     command: str,
     name: str,
 ) -> None:
     path, code, phrase = hostile[name]
-    if command == "validate" and name == "some_answer_keys.json":
-        # a known gap, kept visible: strict, so this starts failing (and must be removed) once validate checks them
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="validate does not check answer keys yet (issue 12 item 4)")
-        )
     argv = [command, str(path)] + (["--json"] if command == "assess" else [])
     assert main(argv) == code
     _, err = capsys.readouterr()

@@ -48,6 +48,12 @@ def visible(value: object) -> str:
     return "".join(_escape(ch) if unicodedata.category(ch) in _ESCAPED_CATEGORIES else ch for ch in text)
 
 
+def visible_lines(text: str) -> str:
+    """`visible` line by line, keeping the line breaks: for multi-line messages (an error and its problems)
+    that carry a file name or a field path the user chose."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def literal(value: object, style: str = "") -> Text:
     """A Rich `Text` of `visible(value)`: shown exactly, never read as markup or emoji."""
     return Text(visible(value), style=style)
