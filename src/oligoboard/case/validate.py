@@ -116,23 +116,23 @@ def cross_field_problems(case: Case) -> list[Problem]:
     problems: list[Problem] = date_range_problems(case)
     for path, value in _dates(case):
         if value is not None and value > case.assessment_date:
-            problems.append(Problem(path, "is after assessment_date", expected="on or before assessment_date"))
+            problems.append(
+                Problem(path, "is after assessment_date", expected="on or before assessment_date")
+            )
     for i, therapy in enumerate(case.systemic_therapy or []):
         if therapy.start_date and therapy.end_date and therapy.end_date < therapy.start_date:
-            problems.append(
-                Problem(f"systemic_therapy[{i}].end_date", "is before start_date")
-            )
+            problems.append(Problem(f"systemic_therapy[{i}].end_date", "is before start_date"))
     tumour_dx = case.tumour.diagnosis_date if case.tumour else None
     if tumour_dx and case.metastatic_diagnosis_date and case.metastatic_diagnosis_date < tumour_dx:
-        problems.append(
-            Problem("metastatic_diagnosis_date", "is before tumour.diagnosis_date")
-        )
+        problems.append(Problem("metastatic_diagnosis_date", "is before tumour.diagnosis_date"))
     lesion_ids = [lesion.id for lesion in case.lesions or []]
     for lesion_id, count in Counter(lesion_ids).items():
         if count > 1:
             where = [i for i, x in enumerate(lesion_ids) if x == lesion_id]
             problems.append(
-                Problem(f"lesions[{where[1]}].id", f"duplicate lesion id (the same as lesions[{where[0]}].id)")
+                Problem(
+                    f"lesions[{where[1]}].id", f"duplicate lesion id (the same as lesions[{where[0]}].id)"
+                )
             )
     for i, lesion in enumerate(case.lesions or []):
         if lesion.lung_relation is not None and lesion.organ not in (None, "lung"):

@@ -185,7 +185,11 @@ def _assess_chunk(paths: Sequence[Path], engine: Engine, seen: dict[str, Path]) 
                 str(path),
                 error=CaseValidationError(
                     f"{path}: the case id is already used by {first}",
-                    [Problem("id", "the same case id as an earlier file", expected="an id unique in the batch")],
+                    [
+                        Problem(
+                            "id", "the same case id as an earlier file", expected="an id unique in the batch"
+                        )
+                    ],
                 ),
             )
             continue

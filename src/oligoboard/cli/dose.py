@@ -165,7 +165,9 @@ def dvh_command(
     for key in keys:
         table.add_column(key, justify="right")
     for record in records:
-        table.add_row(literal(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys))
+        table.add_row(
+            literal(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys)
+        )
     Console().print(table)
 
 

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from oligoboard.report.palette import status_text, value_text
-from oligoboard.report.terminal.literal import literal
 from oligoboard.report.terminal.guidelines import render_recommendations
+from oligoboard.report.terminal.literal import literal
 from oligoboard.report.terminal.trials import render_trials
 
 
