@@ -213,6 +213,15 @@ def _assess_chunk(paths: Sequence[Path], engine: Engine, seen: dict[str, Path]) 
     return [r for r in records if r is not None]
 
 
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal, asked of the stream itself: Rich's own test honours FORCE_COLOR,
+    which CI sets for its logs, and a progress bar in a log is noise."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def run_batch(paths: Sequence[Path], fmt: Format, output: Path | None = None) -> int:
     """Assess every file, write one record per file to `output` (stdout if None); the exit code."""
     from rich.console import Console
@@ -224,7 +233,8 @@ def run_batch(paths: Sequence[Path], fmt: Format, output: Path | None = None) ->
         check_output_path(output, "--output")
     files = expand_inputs(paths)
     engine = Engine()
-    stderr = Console(stderr=True)
+    terminal = stderr_is_terminal()
+    stderr = Console(stderr=True, force_terminal=True if terminal else None)
     handle: IO[str] = sys.stdout if output is None else output.open("w", newline="", encoding="utf-8")
     failed = internal = 0
     seen: dict[str, Path] = {}
@@ -236,7 +246,7 @@ def run_batch(paths: Sequence[Path], fmt: Format, output: Path | None = None) ->
             MofNCompleteColumn(),
             console=stderr,
             transient=True,
-            disable=not stderr.is_terminal,
+            disable=not terminal,
         )
         with progress:
             task = progress.add_task("assess", total=len(files))
