@@ -150,3 +150,14 @@ def test_an_output_path_that_is_a_folder_is_exit_2(
 ) -> None:
     assert main(["assess", str(EXAMPLES), "--jsonl", "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_demo_on_a_folder_with_a_repeated_case_id_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to reach the engine ("case ids must be unique", internal error, exit 1)."""
+    first = _write(tmp_path / "a.json", doc(id="MRN-0123456"))
+    second = _write(tmp_path / "b.json", doc(id="MRN-0123456"))
+    assert main(["demo", "--directory", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{second}: the case id is already used by {first}" in err and "MRN-0123456" not in err

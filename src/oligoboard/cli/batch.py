@@ -88,6 +88,23 @@ def load_checked(path: Path, answer_keys: Iterable[str]) -> Case:
     return case
 
 
+def repeated_id(path: Path, first: Path) -> CaseValidationError:
+    """A case id already used by an earlier file: named by the files, never by the id (it can be an MRN)."""
+    return CaseValidationError(
+        f"{path}: the case id is already used by {first}",
+        [Problem("id", "the same case id as an earlier file", expected="an id unique in the batch")],
+    )
+
+
+def unique_ids(paths: Sequence[Path], cases: Sequence[Case]) -> None:
+    """Refuse the second file of any repeated case id (for runs that read every file before evaluating)."""
+    seen: dict[str, Path] = {}
+    for path, case in zip(paths, cases, strict=True):
+        if case.id in seen:
+            raise repeated_id(path, seen[case.id])
+        seen[case.id] = path
+
+
 @dataclass
 class Record:
     """What happened to one input file: its assessment, or the error that stopped it."""
@@ -181,17 +198,7 @@ def _assess_chunk(paths: Sequence[Path], engine: Engine, seen: dict[str, Path]) 
             continue
         first = seen.get(case.id)
         if first is not None:
-            records[i] = Record(
-                str(path),
-                error=CaseValidationError(
-                    f"{path}: the case id is already used by {first}",
-                    [
-                        Problem(
-                            "id", "the same case id as an earlier file", expected="an id unique in the batch"
-                        )
-                    ],
-                ),
-            )
+            records[i] = Record(str(path), error=repeated_id(path, first))
             continue
         seen[case.id] = path
         cases.append((i, case))
