@@ -16,7 +16,7 @@ from oligoboard.cli._output import print_json
 def assess(
     case_paths: Annotated[
         list[Path],
-        typer.Argument(metavar="CASE|DIR...", help="Case document(s) (JSON or YAML) or folders of them."),
+        typer.Argument(metavar="CASE|DIR", help="Case document(s) (JSON or YAML) or folders of them."),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Batch: one JSON record per file.")] = False,
@@ -25,7 +25,11 @@ def assess(
         Path | None, typer.Option("--output", "-o", help="Batch: write the records here, not stdout.")
     ] = None,
 ) -> None:
-    """Full assessment of one case: disease state, recommendations, trials, radiotherapy checks."""
+    """Full assessment of one case: disease state, recommendations, trials, radiotherapy checks.
+
+    With --jsonl or --csv, every file given (folders: their .json/.yaml/.yml files) is assessed, one record
+    per file; a file that fails gets an error record and the others go on (exit 2 if any failed).
+    """
     from oligoboard.errors import InputError, Problem
 
     batch = jsonl or as_csv

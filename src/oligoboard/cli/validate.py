@@ -16,7 +16,7 @@ import typer
 def validate(
     case_paths: Annotated[
         list[Path],
-        typer.Argument(metavar="CASE|DIR...", help="Case documents, or folders of them, to check."),
+        typer.Argument(metavar="CASE|DIR", help="Case documents, or folders of them, to check."),
     ],
 ) -> None:
     """Check case documents as `assess` would; report every problem with its file and field path."""
