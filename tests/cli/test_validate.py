@@ -177,3 +177,19 @@ def test_the_property_sees_both_outcomes(
     assert main(["validate", str(path)]) == expected
     assert main(["assess", str(path), "--json"]) == expected
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", ["validate", "assess"])
+def test_a_hostile_file_name_is_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A file name is the user's text too: ESC/OSC in it reach stderr as escapes, in every message."""
+    path = _write(tmp_path / "\x1b]0;PWNED\x07[bold].json", doc(patient={"ecog": 9}))
+    good = _write(tmp_path / "ok\x1b[2J.json", doc())
+    assert main([command, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "\\x1b]0;PWNED\\x07[bold].json" in err and "\x1b" not in err and "\x07" not in err
+    if command == "validate":
+        assert main([command, str(good)]) == 0
+        out = capsys.readouterr().out
+        assert "ok\\x1b[2J.json" in out and "\x1b" not in out

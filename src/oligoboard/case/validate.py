@@ -72,7 +72,8 @@ def _problem_from_pydantic(err: ErrorDetails, data: object = None) -> Problem:
         return Problem(path, "unknown field (check the spelling against case-schema.md)", found=found)
     if kind == "missing":
         return Problem(path, "required field is missing")
-    # pydantic's own text says what was expected ("Input should be a valid date") and never the input
+    # pydantic's own text says what was expected ("Input should be a valid date"); for the types the case
+    # models use it never quotes the input (tests/case/test_sentinel.py sweeps every field)
     message = err["msg"]
     return Problem(path, f"{message}, got {found}", found=found)
 
