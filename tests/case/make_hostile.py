@@ -189,6 +189,26 @@ def write_batch_corpus(folder: Path) -> dict[str, tuple[Path, str | None]]:
     return out
 
 
+#: The ROI name `write_hostile_rtstruct` gives the Heart of the shared RT example: markup and terminal attack.
+HOSTILE_ROI = "[/bold]" + TERMINAL_ATTACK
+
+
+def write_hostile_rtstruct(source: Path, target: Path) -> str:
+    """Copy an RT structure set with its fifth ROI renamed `HOSTILE_ROI` (UTF-8, so ESC and U+202E survive
+    the file as they are); returns the name. A DICOM ROI named `[/bold]` used to crash the Rich table."""
+    import warnings
+
+    import pydicom
+
+    ds = pydicom.dcmread(source)
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    ds.StructureSetROISequence[4].ROIName = HOSTILE_ROI
+    with warnings.catch_warnings():  # pydicom: the ESC bytes are no ISO 2022 escape sequence (indeed)
+        warnings.simplefilter("ignore")
+        ds.save_as(target)
+    return HOSTILE_ROI
+
+
 def write_corpus(folder: Path) -> dict[str, tuple[Path, int, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, tuple[Path, int, str]] = {}
@@ -203,3 +223,5 @@ if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "hostile"
     for name in write_corpus(target):
         print(target / name)
+    for name in write_batch_corpus(target / "batch"):
+        print(target / "batch" / name)

@@ -18,7 +18,7 @@ from rich.console import Console
 from oligoboard.cli.main import main
 from oligoboard.report.html.render import render_page
 from oligoboard.report.terminal.literal import literal, visible, visible_lines
-from tests.case.make_hostile import MARKUP_ATTACK, RAW_CONTROLS, TERMINAL_ATTACK
+from tests.case.make_hostile import MARKUP_ATTACK, RAW_CONTROLS, TERMINAL_ATTACK, write_hostile_rtstruct
 from tests.support.shared import SHARED, needs
 
 RT = SHARED / "data" / "rt-example"
@@ -112,13 +112,7 @@ def test_dvh_command_prints_a_hostile_roi_name_literally(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A DICOM ROI named `[/bold]…` crashed the Rich table (exit 1); now it is a row like any other."""
-    import pydicom
-
-    hostile = "[/bold]" + TERMINAL_ATTACK
-    ds = pydicom.dcmread(RT / "rtss.dcm")
-    ds.SpecificCharacterSet = "ISO_IR 192"  # UTF-8, so ESC and U+202E survive the file as they are
-    ds.StructureSetROISequence[4].ROIName = hostile  # Heart
-    ds.save_as(tmp_path / "rtss.dcm")
+    hostile = write_hostile_rtstruct(RT / "rtss.dcm", tmp_path / "rtss.dcm")
     monkeypatch.setenv("COLUMNS", "300")
     code = main(["dvh", str(tmp_path / "rtss.dcm"), str(RT / "rtdose.dcm"), "--structure", hostile])
     out, err = capsys.readouterr()
