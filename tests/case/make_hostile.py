@@ -220,6 +220,7 @@ def write_corpus(folder: Path) -> dict[str, tuple[Path, int, str]]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tests.support` when run as a script
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "hostile"
     for name in write_corpus(target):
         print(target / name)
