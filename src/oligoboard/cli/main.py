@@ -5,7 +5,7 @@ No traceback reaches the user: `main` turns every `OligoboardError` into its ren
 
 Start-up: this module and the command modules import only typer and the standard library at the top;
 each command imports what it needs when it runs (`dose bed` never loads the knowledge base, `validate`
-never loads the engine), so `oligoboard --help` costs little more than typer itself.
+never evaluates a rule), so `oligoboard --help` costs little more than typer itself.
 """
 
 from __future__ import annotations
@@ -69,8 +69,11 @@ def _report(prefix: str, message: str) -> None:
     from rich.text import Text
 
     from oligoboard.cli._output import err_console
+    from oligoboard.report.terminal.literal import visible_lines
 
-    err_console().print(Text(prefix, style="bold red") + Text(message), highlight=False, soft_wrap=True)
+    err_console().print(
+        Text(prefix, style="bold red") + Text(visible_lines(message)), highlight=False, soft_wrap=True
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

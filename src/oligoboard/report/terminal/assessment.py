@@ -21,6 +21,7 @@ from oligoboard.report.labels import clinical_text, recommendation_label, state_
 from oligoboard.report.palette import status_text, style, value_text
 from oligoboard.report.terminal.clinician import metric_name, plain_limit, render_clinician
 from oligoboard.report.terminal.guidelines import render_recommendations
+from oligoboard.report.terminal.literal import literal
 from oligoboard.report.terminal.trials import render_trials
 
 #: The disease-state answers in the order and words of the panel (also the labels of their citations).
@@ -92,7 +93,7 @@ def radiotherapy_table(courses: list[dict[str, Any]], *, sources: bool = True) -
     for course in courses:
         for check in course.get("checks", []):
             cells: list[RenderableType] = [
-                str(course.get("course")),
+                literal(course.get("course")),  # the case's own course id: shown literally
                 metric_name(check),
                 status_text(check.get("status")),
                 "—" if check.get("value") is None else f"{check['value']:.1f} Gy",
@@ -105,8 +106,10 @@ def radiotherapy_table(courses: list[dict[str, Any]], *, sources: bool = True) -
 
 
 def _header(out: dict[str, Any]) -> Text:
-    return Text(
-        f"Case {out['case_id']}  ·  assessed {out.get('assessment_date')}  ·  knowledge {out['knowledge_version']}"
+    return Text.assemble(
+        "Case ",
+        literal(out["case_id"]),
+        f"  ·  assessed {out.get('assessment_date')}  ·  knowledge {out['knowledge_version']}"
         f"  ·  engine {out.get('engine_version')}",
         style="bold",
         overflow="fold",

@@ -31,6 +31,7 @@ from oligoboard.report.labels import (
     words,
 )
 from oligoboard.report.palette import status_text, style
+from oligoboard.report.terminal.literal import visible
 
 _METRIC_TOKEN = re.compile(r"^(?P<metric>BED|EQD2)(?P<ab>\d+(?:\.\d+)?)?$")
 _METRIC_NAMES = {"bed": "BED", "eqd2": "EQD2", "total_dose_gy": "total dose"}
@@ -340,7 +341,7 @@ def _radiotherapy(out: dict[str, Any]) -> list[RenderableType]:
                 (
                     _status(status, words(status)),
                     _line(
-                        (str(course.get("course")), "bold"),
+                        (visible(course.get("course")), "bold"),
                         f" {metric_name(check)}{shown}, limit {limit}",
                         (f" ({check_owner(str(check.get('id', '')))})", "dim"),
                     ),
@@ -350,7 +351,7 @@ def _radiotherapy(out: dict[str, Any]) -> list[RenderableType]:
             rows.append(
                 (
                     _status("unknown", "not checked"),
-                    _line((str(course.get("course")), "bold"), " dose not given: " + ", ".join(unknown)),
+                    _line((visible(course.get("course")), "bold"), " dose not given: " + ", ".join(unknown)),
                 )
             )
     for organ in cumulative:
@@ -463,7 +464,7 @@ def _collect(out: dict[str, Any]) -> list[RenderableType]:
 def render_clinician(out: dict[str, Any], kb: KnowledgeBase) -> Group:
     """The one-screen view of an assessment (the JSON contract), for a clinician."""
     parts: list[RenderableType] = [
-        _line((f"Case {out['case_id']}", "bold"), f" · assessed {out.get('assessment_date')}"),
+        _line((f"Case {visible(out['case_id'])}", "bold"), f" · assessed {out.get('assessment_date')}"),
     ]
     parts.extend(_disease_state(out["disease_state"]))
     parts.extend(_recommendations(out, kb))

@@ -17,6 +17,7 @@ from oligoboard import __version__
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.report.labels import short_recommendations, state_label
 from oligoboard.report.palette import style
+from oligoboard.report.terminal.literal import literal
 
 
 def _state(ds: dict[str, Any]) -> Text:
@@ -50,7 +51,7 @@ def render_demo_summary(outputs: Sequence[dict[str, Any]], kb: KnowledgeBase) ->
         ds = out["disease_state"]
         applies = [r["id"] for r in out.get("recommendations", []) if r["status"] == "applies"]
         table.add_row(
-            str(out["case_id"]).removeprefix("demo-").replace("-", " "),
+            literal(str(out["case_id"]).removeprefix("demo-").replace("-", " ")),
             _state(ds),
             f"{ds.get('tnm9_m') or 'unknown'}\n{ds.get('stage') or 'unknown'}",
             short_recommendations(applies, kb) or "none",
