@@ -112,6 +112,162 @@ rt_agg AS (
     SELECT r.case_id, count(*) AS n_rows
     FROM rt_courses AS r
     GROUP BY r.case_id
+),
+-- >>> timeline and bounds (docs/timeline-facts.md, docs/counting.md "Counts under uncertainty")
+current_line AS (
+    -- the current line = the highest line number recorded (every line starts on or before assessment_date);
+    -- unknown when any entry's line number is unknown (it could be higher)
+    SELECT
+        ta.case_id,
+        CASE WHEN ta.n_line_null = 0 THEN ta.max_line END AS line,
+        CASE
+            WHEN ta.n_line_null = 0 AND count_if(t.line = ta.max_line AND t.start_date IS NULL) = 0
+                THEN min(t.start_date) FILTER (WHERE t.line = ta.max_line)
+        END AS start_date,
+        CASE
+            WHEN ta.n_line_null = 0 AND count_if(t.line = ta.max_line AND t.end_date IS NULL) = 0
+                THEN max(t.end_date) FILTER (WHERE t.line = ta.max_line)
+        END AS end_date,
+        CASE WHEN ta.n_line_null = 0 THEN count_if(t.line = ta.max_line AND t.end_date IS NULL) > 0 END AS ongoing,
+        CASE
+            WHEN ta.n_line_null = 0 AND count_if(t.line = ta.max_line AND t.best_response IS NULL) = 0 THEN
+                min(CASE t.best_response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
+                    FILTER (WHERE t.line = ta.max_line)
+        END AS best_response_rank
+    FROM therapies AS t
+    JOIN therapy_agg AS ta ON ta.case_id = t.case_id
+    GROUP BY ta.case_id, ta.n_line_null, ta.max_line
+),
+lesion_on_therapy AS (
+    -- per lesion: was a systemic line running when it was found (started before detected_date, not ended
+    -- before it)? Kleene: counts of TRUE and of unknown rows
+    SELECT
+        l.case_id,
+        l.lesion_id,
+        count_if(t.start_date < l.detected_date AND (t.end_date IS NULL OR t.end_date >= l.detected_date))
+            AS n_active,
+        count_if((t.start_date < l.detected_date AND (t.end_date IS NULL OR t.end_date >= l.detected_date)) IS NULL)
+            AS n_active_unknown
+    FROM lesions AS l
+    JOIN therapies AS t ON t.case_id = l.case_id
+    GROUP BY l.case_id, l.lesion_id
+),
+lesion_state AS (
+    -- one row per distant-metastasis candidate (an ipsilateral other-lobe nodule is T4 and left out) with the
+    -- flags the bounded counts need. `maybe_not_metastasis`: a lung lesion of unknown lung_relation (0 or 1
+    -- metastasis). `on_therapy_progression`: the lesion is progression ON systemic therapy (a progressing lesion
+    -- while a line runs at the metastatic diagnosis or at assessment; a new lesion found while a line ran —
+    -- RECIST 1.1: a new lesion is progression); FALSE for a treatment-naive patient.
+    SELECT
+        l.case_id,
+        l.lesion_id,
+        l.organ,
+        l.status,
+        coalesce(l.organ = 'lung' AND l.lung_relation IS NULL, FALSE) AS maybe_not_metastasis,
+        CASE
+            WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
+            WHEN p.systemic_known AND coalesce(ta.n_rows, 0) = 0 THEN FALSE
+            WHEN NOT p.systemic_known THEN NULL
+            WHEN l.status = 'progressing' THEN
+                CASE
+                    WHEN ta.n_ongoing > 0 OR ta.n_active_at_mdx > 0 THEN TRUE
+                    WHEN ta.n_start_null > 0 OR p.metastatic_diagnosis_date IS NULL THEN NULL
+                    ELSE FALSE
+                END
+            WHEN l.status = 'new' THEN
+                CASE
+                    WHEN lt.n_active > 0 THEN TRUE
+                    WHEN l.detected_date IS NULL OR lt.n_active_unknown > 0 THEN NULL
+                    ELSE FALSE
+                END
+        END AS on_therapy_progression,
+        CASE
+            WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
+            WHEN l.status = 'progressing' THEN TRUE
+            WHEN l.status = 'new' THEN l.detected_date > cl.start_date
+        END AS progression_on_current_line
+    FROM lesions AS l
+    JOIN patients AS p ON p.case_id = l.case_id
+    LEFT JOIN therapy_agg AS ta ON ta.case_id = l.case_id
+    LEFT JOIN current_line AS cl ON cl.case_id = l.case_id
+    LEFT JOIN lesion_on_therapy AS lt ON lt.case_id = l.case_id AND lt.lesion_id = l.lesion_id
+    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
+),
+bounds AS (
+    -- lower and upper bounds of the counts: a lesion that may or may not be counted (unknown organ, status or
+    -- lung_relation) is in the upper bound only. The exact count is the bound when both bounds agree.
+    SELECT
+        s.case_id,
+        count_if(NOT s.maybe_not_metastasis) AS metastases_lo,
+        count(*) AS metastases_hi,
+        count_if(s.organ = 'brain') AS intracranial_lo,
+        count_if(s.organ = 'brain' OR s.organ IS NULL) AS intracranial_hi,
+        count_if(s.organ <> 'brain' AND NOT s.maybe_not_metastasis) AS extracranial_lo,
+        count_if(s.organ IS NULL OR s.organ <> 'brain') AS extracranial_hi,
+        greatest(
+            count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis THEN s.organ END),
+            CASE WHEN count_if(s.organ IS NULL) > 0 THEN 1 ELSE 0 END
+        ) AS organs_lo,
+        count(DISTINCT s.organ) + count_if(s.organ IS NULL) AS organs_hi,
+        count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' THEN s.organ END)
+            AS extracranial_organs_lo,
+        count(DISTINCT CASE WHEN s.organ <> 'brain' THEN s.organ END) + count_if(s.organ IS NULL)
+            AS extracranial_organs_hi,
+        -- residual disease: every lesion not in complete response on current imaging
+        count_if(NOT s.maybe_not_metastasis AND s.status <> 'complete_response') AS residual_lo,
+        count_if(s.status IS NULL OR s.status <> 'complete_response') AS residual_hi,
+        count_if(NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.status <> 'complete_response')
+            AS residual_extracranial_lo,
+        count_if((s.organ IS NULL OR s.organ <> 'brain') AND (s.status IS NULL OR s.status <> 'complete_response'))
+            AS residual_extracranial_hi,
+        -- progression on systemic therapy (oligoprogression sites)
+        count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS progressing_lo,
+        count_if(s.on_therapy_progression IS NOT FALSE) AS progressing_hi,
+        count_if(NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.on_therapy_progression)
+            AS progressing_extracranial_lo,
+        count_if((s.organ IS NULL OR s.organ <> 'brain') AND s.on_therapy_progression IS NOT FALSE)
+            AS progressing_extracranial_hi,
+        count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.on_therapy_progression
+            THEN s.organ END) AS progressing_extracranial_organs_lo,
+        count(DISTINCT CASE WHEN s.organ <> 'brain' AND s.on_therapy_progression IS NOT FALSE THEN s.organ END)
+            + count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE) AS progressing_extracranial_organs_hi,
+        count_if(s.on_therapy_progression) AS n_progression_on_therapy,
+        count_if(s.on_therapy_progression IS NULL) AS n_progression_on_therapy_unknown,
+        count_if(s.progression_on_current_line) AS n_progression_current_line,
+        count_if(s.progression_on_current_line IS NULL) AS n_progression_current_line_unknown
+    FROM lesion_state AS s
+    GROUP BY s.case_id
+),
+line_progression AS (
+    -- progression on the current line: a progressing lesion, or a lesion new since the line started (RECIST 1.1)
+    SELECT
+        p.case_id,
+        cl.line,
+        cl.best_response_rank,
+        CASE
+            WHEN cl.line IS NULL OR NOT p.lesions_known THEN NULL
+            WHEN coalesce(b.n_progression_current_line, 0) > 0 THEN TRUE
+            WHEN coalesce(b.n_progression_current_line_unknown, 0) > 0 THEN NULL
+            ELSE FALSE
+        END AS progressed
+    FROM patients AS p
+    JOIN current_line AS cl ON cl.case_id = p.case_id
+    LEFT JOIN bounds AS b ON b.case_id = p.case_id
+),
+line_state AS (
+    -- response at the latest restaging of the current line as a range of RECIST ranks (1 CR, 2 PR, 3 SD, 4 PD).
+    -- Without a dated restaging the range comes from the line's best response: the latest time-point response is
+    -- never better than the best one; it is PD once the line has progressed, and not PD while it has not.
+    SELECT
+        lp.case_id,
+        lp.progressed,
+        CASE WHEN lp.progressed THEN 4 ELSE coalesce(lp.best_response_rank, 1) END AS rank_min,
+        CASE
+            WHEN lp.progressed OR lp.best_response_rank = 4 THEN 4
+            WHEN NOT lp.progressed THEN CASE WHEN lp.best_response_rank = 1 THEN 1 ELSE 3 END
+            ELSE 4
+        END AS rank_max
+    FROM line_progression AS lp
 )
 SELECT
     p.case_id,
@@ -165,18 +321,16 @@ SELECT
     date_diff('day', p.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
     -- lesion counts (counting units: see docs/counting.md)
     p.lesions_known,
-    CASE WHEN p.lesions_known AND coalesce(la.n_lung_relation_null, 0) = 0 THEN coalesce(la.n_rows, 0) END
+    CASE WHEN p.lesions_known AND coalesce(b.metastases_lo, 0) = coalesce(b.metastases_hi, 0) THEN coalesce(b.metastases_lo, 0) END
         AS n_metastases,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_brain, 0) END
+    CASE WHEN p.lesions_known AND coalesce(b.intracranial_lo, 0) = coalesce(b.intracranial_hi, 0) THEN coalesce(b.intracranial_lo, 0) END
         AS n_intracranial,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extracranial, 0) END
+    CASE WHEN p.lesions_known AND coalesce(b.extracranial_lo, 0) = coalesce(b.extracranial_hi, 0) THEN coalesce(b.extracranial_lo, 0) END
         AS n_extracranial,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_organs_distinct, 0) END
+    CASE WHEN p.lesions_known AND coalesce(b.organs_lo, 0) = coalesce(b.organs_hi, 0) THEN coalesce(b.organs_lo, 0) END
         AS n_organs,
-    CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
-            THEN coalesce(la.n_extracranial_organs_distinct, 0)
-    END AS n_extracranial_organs,
+    CASE WHEN p.lesions_known AND coalesce(b.extracranial_organs_lo, 0) = coalesce(b.extracranial_organs_hi, 0) THEN coalesce(b.extracranial_organs_lo, 0) END
+        AS n_extracranial_organs,
     CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extrathoracic, 0) END
         AS n_extrathoracic,
     CASE
@@ -213,14 +367,10 @@ SELECT
         WHEN coalesce(la.n_status_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_lesion_new,
-    CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
-            THEN coalesce(la.n_progressing_or_new_extracranial, 0)
-    END AS n_progressing_extracranial,
-    CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
-            THEN coalesce(la.n_progressing_or_new_extracranial_organs, 0)
-    END AS n_progressing_extracranial_organs,
+    CASE WHEN p.lesions_known AND coalesce(b.progressing_extracranial_lo, 0) = coalesce(b.progressing_extracranial_hi, 0) THEN coalesce(b.progressing_extracranial_lo, 0) END
+        AS n_progressing_extracranial,
+    CASE WHEN p.lesions_known AND coalesce(b.progressing_extracranial_organs_lo, 0) = coalesce(b.progressing_extracranial_organs_hi, 0) THEN coalesce(b.progressing_extracranial_organs_lo, 0) END
+        AS n_progressing_extracranial_organs,
     CASE
         WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
             THEN coalesce(la.n_rows, 0) = coalesce(la.n_in_brain_adrenal_lung_bone, 0)
@@ -289,14 +439,61 @@ SELECT
         WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 AND p.primary_status IN ('controlled', 'resected')
             THEN coalesce(la.n_extracranial, 0)
     END AS n_extracranial_with_primary
-    , CASE
-        WHEN p.lesions_known AND coalesce(la.n_status_null, 0) + coalesce(la.n_lung_relation_null, 0) = 0
-            THEN coalesce(la.n_progressing_or_new, 0)
-    END AS n_progressing_sites
+    , CASE WHEN p.lesions_known AND coalesce(b.progressing_lo, 0) = coalesce(b.progressing_hi, 0) THEN coalesce(b.progressing_lo, 0) END
+        AS n_progressing_sites
     , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
         AS months_first_line_to_metastatic_diagnosis
+    -- >>> bounds and timeline facts (docs/counting.md, docs/timeline-facts.md)
+    , CASE WHEN p.lesions_known THEN coalesce(b.metastases_lo, 0) END AS n_metastases_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.metastases_hi, 0) END AS n_metastases_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.intracranial_lo, 0) END AS n_intracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.intracranial_hi, 0) END AS n_intracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_lo, 0) END AS n_extracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_hi, 0) END AS n_extracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.organs_lo, 0) END AS n_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.organs_hi, 0) END AS n_organs_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_organs_lo, 0) END AS n_extracranial_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_organs_hi, 0) END AS n_extracranial_organs_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_lo, 0) END AS n_residual_metastases_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_hi, 0) END AS n_residual_metastases_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_extracranial_lo, 0) END AS n_residual_extracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_extracranial_hi, 0) END AS n_residual_extracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_lo, 0) END AS n_progressing_sites_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_hi, 0) END AS n_progressing_sites_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_lo, 0) END AS n_progressing_extracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_hi, 0) END AS n_progressing_extracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_lo, 0) END AS n_progressing_extracranial_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_hi, 0) END AS n_progressing_extracranial_organs_max
+    , CASE WHEN p.lesions_known AND coalesce(b.residual_lo, 0) = coalesce(b.residual_hi, 0) THEN coalesce(b.residual_lo, 0) END
+        AS n_residual_metastases
+    , CASE WHEN p.lesions_known AND coalesce(b.residual_extracranial_lo, 0) = coalesce(b.residual_extracranial_hi, 0) THEN coalesce(b.residual_extracranial_lo, 0) END
+        AS n_residual_extracranial
+    , CASE
+        WHEN NOT p.lesions_known THEN NULL
+        WHEN coalesce(b.n_progression_on_therapy, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_progression_on_therapy_unknown, 0) > 0 THEN NULL
+        ELSE FALSE
+    END AS progression_on_systemic_therapy
+    , CASE WHEN NOT p.systemic_known THEN NULL WHEN coalesce(ta.n_rows, 0) = 0 THEN 0 ELSE cl.line END AS current_line
+    , cl.start_date AS current_line_start_date
+    , date_diff('day', cl.start_date, CASE WHEN cl.ongoing THEN p.assessment_date ELSE cl.end_date END) / 30.4375
+        AS current_line_months
+    , ls.progressed AS progression_on_current_line
+    , ls.rank_min AS current_line_response_rank_min
+    , ls.rank_max AS current_line_response_rank_max
+    , CASE
+        WHEN ls.rank_min = ls.rank_max THEN
+            CASE ls.rank_min WHEN 1 THEN 'CR' WHEN 2 THEN 'PR' WHEN 3 THEN 'SD' WHEN 4 THEN 'PD' END
+    END AS current_line_response
+    , CASE WHEN cl.line = 1 THEN date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375 END
+        AS first_line_benefit_months
+    , CASE WHEN p.primary_status IN ('resected', 'controlled') THEN TRUE WHEN p.primary_status = 'untreated' THEN FALSE END
+        AS primary_curative_treatment
 FROM patients AS p
 LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id
 LEFT JOIN therapy_agg AS ta ON ta.case_id = p.case_id
 LEFT JOIN new_on_first_line AS nf ON nf.case_id = p.case_id
 LEFT JOIN rt_agg AS ra ON ra.case_id = p.case_id
+LEFT JOIN bounds AS b ON b.case_id = p.case_id
+LEFT JOIN current_line AS cl ON cl.case_id = p.case_id
+LEFT JOIN line_state AS ls ON ls.case_id = p.case_id
