@@ -43,6 +43,8 @@ lesion_agg AS (
         count(DISTINCT CASE WHEN l.status IN ('progressing', 'new') AND l.organ <> 'brain' THEN l.organ END)
             AS n_progressing_or_new_extracranial_organs,
         count_if(l.organ IN ('brain', 'adrenal', 'lung', 'bone')) AS n_in_brain_adrenal_lung_bone,
+        count_if(l.organ NOT IN ('brain', 'adrenal', 'lung', 'bone')) AS n_outside_brain_adrenal_lung_bone,
+        count_if(l.organ IS NULL) AS n_organ_null,
         max(l.size_mm) AS max_lesion_size_mm,
         count_if(l.size_mm IS NULL) AS n_size_null,
         -- added for trials: per-organ counts (Iyengar liver/lung limits, SABR-COMET per-organ limit) and
@@ -371,9 +373,12 @@ SELECT
         AS n_progressing_extracranial,
     CASE WHEN p.lesions_known AND coalesce(b.progressing_extracranial_organs_lo, 0) = coalesce(b.progressing_extracranial_organs_hi, 0) THEN coalesce(b.progressing_extracranial_organs_lo, 0) END
         AS n_progressing_extracranial_organs,
+    -- a lung lesion of unknown lung_relation is in the list whether or not it is a metastasis
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
-            THEN coalesce(la.n_rows, 0) = coalesce(la.n_in_brain_adrenal_lung_bone, 0)
+        WHEN NOT p.lesions_known THEN NULL
+        WHEN coalesce(la.n_outside_brain_adrenal_lung_bone, 0) > 0 THEN FALSE
+        WHEN coalesce(la.n_organ_null, 0) > 0 THEN NULL
+        ELSE TRUE
     END AS all_lesions_in_brain_adrenal_lung_bone,
     CASE WHEN p.lesions_known AND coalesce(la.n_size_null, 0) = 0 THEN la.max_lesion_size_mm END
         AS max_lesion_size_mm,
