@@ -131,3 +131,29 @@ def test_a_case1_file_and_its_migration_assess_identically(
     capsys.readouterr()
     assert json.loads(new.read_text())["schema"] == "oligoboard/case@2"
     assert _assess(old, capsys) == _assess(new, capsys)
+
+
+def _demo_generator() -> Any:
+    import importlib.util
+
+    path = EXAMPLES.parent / "generate_demo_cases.py"
+    spec = importlib.util.spec_from_file_location("generate_demo_cases", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_demo_files_are_what_the_generator_writes() -> None:
+    """examples/cases (case@2) and tests/case/fixtures_v1 (their case@1 copies) are generated, not edited."""
+    generator = _demo_generator()
+    for demo in generator.DEMOS:
+        assert json.loads((EXAMPLES / f"{demo['id']}.json").read_text()) == demo
+        assert json.loads((FIXTURES_V1 / f"{demo['id']}.json").read_text()) == generator.as_case1(demo)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_demo_cases_are_case2_with_a_timeline(path: Path) -> None:
+    case = parse_case(json.loads(path.read_text()))
+    assert case.schema_ == "oligoboard/case@2"
+    assert case.imaging and any(scan.findings for scan in case.imaging)
