@@ -164,3 +164,10 @@ def test_messages_do_not_echo_identifiers() -> None:
     with pytest.raises(CaseValidationError) as info:
         parse_case(document)
     assert "SECRET" not in info.value.render()
+
+
+def test_a_case2_field_without_schema_says_what_is_missing() -> None:
+    document = doc2(imaging=[scan("S1", "2026-09-01")])
+    del document["schema"]
+    found = problems_of(document)
+    assert any(p == "imaging" and '"schema": "oligoboard/case@2"' in m for p, m in found), found

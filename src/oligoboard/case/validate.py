@@ -198,9 +198,30 @@ def parse_case(data: object, *, source: str = "case") -> Case:
         problem = Problem("schema", f"is not one of {expected}", expected=expected, found=_short(schema))
         raise CaseValidationError(f"{source}: invalid case (1 problem(s))", [problem])
     if schema == SCHEMA_V1:
-        _checked(CaseV1, normalised, source)
+        try:
+            _checked(CaseV1, normalised, source)
+        except CaseValidationError as exc:
+            raise _with_case2_hint(exc, normalised) from None
         normalised = upgrade_v1(normalised)
     return _checked(Case, normalised, source)
+
+
+# top-level fields case@2 added: in a document read as case@1 they are unknown keys, said more helpfully
+_CASE2_ONLY = ("imaging", "local_treatments")
+
+
+def _with_case2_hint(exc: CaseValidationError, document: Mapping[str, Any]) -> CaseValidationError:
+    """A case@1 read that trips on a case@2 field names the likely cause: the `schema` line is missing."""
+    if document.get("schema") is not None:
+        return exc
+    hint = (
+        f'a case@2 field, but without "schema" the document is read as case@1 (add "schema": "{SCHEMA_ID}")'
+    )
+    exc.problems = [
+        Problem(p.path, hint, expected=p.expected, found=p.found) if p.path in _CASE2_ONLY else p
+        for p in exc.problems
+    ]
+    return exc
 
 
 def _checked(model: type[_M], normalised: Any, source: str) -> _M:
