@@ -147,6 +147,7 @@ therapy_agg AS (
                 THEN arg_min(t.category, t.start_date) FILTER (WHERE t.line = 1)
         END AS first_line_first_category,
         count_if(t.line = 1 AND t.category IN ('io', 'chemo_io')) AS n_first_line_io,
+        min(t.start_date) FILTER (WHERE t.line >= 2) AS later_line_start_date,
         count_if(t.line = 1 AND t.category IS NULL) AS n_first_line_category_null
     FROM therapies AS t
     JOIN patients AS p ON p.case_id = t.case_id
@@ -196,19 +197,30 @@ current_line AS (
     JOIN therapy_agg AS ta ON ta.case_id = t.case_id
     GROUP BY ta.case_id, ta.n_line_null, ta.max_line
 ),
-lesion_on_therapy AS (
-    -- per lesion: was a systemic line running when it was found (started before detected_date, not ended
-    -- before it)? Kleene: counts of TRUE and of unknown rows
+lesion_events AS (
+    -- per lesion: the date its current status was seen. With a timeline, the latest scan recording it; without
+    -- one, the detection date of a new lesion (case@1 dates nothing else)
     SELECT
         l.case_id,
         l.lesion_id,
-        count_if(t.start_date < l.detected_date AND (t.end_date IS NULL OR t.end_date >= l.detected_date))
-            AS n_active,
-        count_if((t.start_date < l.detected_date AND (t.end_date IS NULL OR t.end_date >= l.detected_date)) IS NULL)
+        CASE WHEN fd.lesion_id IS NOT NULL THEN fd.latest_date WHEN l.status = 'new' THEN l.detected_date END
+            AS event_date,
+        fd.lesion_id IS NOT NULL AS on_timeline
+    FROM lesions_current AS l
+    LEFT JOIN finding_dates AS fd ON fd.case_id = l.case_id AND fd.lesion_id = l.lesion_id
+),
+lesion_on_therapy AS (
+    -- per lesion: was a systemic line running when its status was seen (started before that date, not ended
+    -- before it)? Kleene: counts of TRUE and of unknown rows
+    SELECT
+        e.case_id,
+        e.lesion_id,
+        count_if(t.start_date < e.event_date AND (t.end_date IS NULL OR t.end_date >= e.event_date)) AS n_active,
+        count_if((t.start_date < e.event_date AND (t.end_date IS NULL OR t.end_date >= e.event_date)) IS NULL)
             AS n_active_unknown
-    FROM lesions AS l
-    JOIN therapies AS t ON t.case_id = l.case_id
-    GROUP BY l.case_id, l.lesion_id
+    FROM lesion_events AS e
+    JOIN therapies AS t ON t.case_id = e.case_id
+    GROUP BY e.case_id, e.lesion_id
 ),
 lesion_state AS (
     -- one row per distant-metastasis candidate (an ipsilateral other-lobe nodule is T4 and left out) with the
@@ -226,26 +238,27 @@ lesion_state AS (
             WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
             WHEN p.systemic_known AND coalesce(ta.n_rows, 0) = 0 THEN FALSE
             WHEN NOT p.systemic_known THEN NULL
-            WHEN l.status = 'progressing' THEN
+            WHEN l.status = 'progressing' AND NOT le.on_timeline THEN
                 CASE
                     WHEN ta.n_ongoing > 0 OR ta.n_active_at_mdx > 0 THEN TRUE
                     WHEN ta.n_start_null > 0 OR p.metastatic_diagnosis_date IS NULL THEN NULL
                     ELSE FALSE
                 END
-            WHEN l.status = 'new' THEN
+            WHEN l.status IN ('new', 'progressing') THEN
                 CASE
                     WHEN lt.n_active > 0 THEN TRUE
-                    WHEN l.detected_date IS NULL OR lt.n_active_unknown > 0 THEN NULL
+                    WHEN le.event_date IS NULL OR lt.n_active_unknown > 0 THEN NULL
                     ELSE FALSE
                 END
         END AS on_therapy_progression,
         CASE
             WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
             WHEN l.status = 'progressing' THEN TRUE
-            WHEN l.status = 'new' THEN l.detected_date > cl.start_date
+            WHEN l.status = 'new' THEN le.event_date > cl.start_date
         END AS progression_on_current_line
-    FROM lesions AS l
+    FROM lesions_current AS l
     JOIN patients AS p ON p.case_id = l.case_id
+    JOIN lesion_events AS le ON le.case_id = l.case_id AND le.lesion_id = l.lesion_id
     LEFT JOIN therapy_agg AS ta ON ta.case_id = l.case_id
     LEFT JOIN current_line AS cl ON cl.case_id = l.case_id
     LEFT JOIN lesion_on_therapy AS lt ON lt.case_id = l.case_id AND lt.lesion_id = l.lesion_id
@@ -312,20 +325,112 @@ line_progression AS (
     JOIN current_line AS cl ON cl.case_id = p.case_id
     LEFT JOIN bounds AS b ON b.case_id = p.case_id
 ),
+scan_ranks AS (
+    -- each dated restaging scan read on or after the start of the current line, with its RECIST 1.1 rank:
+    -- a finding `new` on that scan makes it PD whatever the sizes ("unequivocal new lesion" = PD); NE is unknown
+    SELECT
+        i.case_id,
+        i.scan_date,
+        CASE
+            WHEN count_if(f.status = 'new') > 0 THEN 4
+            ELSE min(CASE i.response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
+        END AS rank_lo,
+        CASE
+            WHEN count_if(f.status = 'new') > 0 THEN 4
+            WHEN count_if(i.response IS NULL OR i.response = 'NE') > 0 THEN NULL
+            ELSE max(CASE i.response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
+        END AS rank_hi
+    FROM imaging AS i
+    JOIN current_line AS cl ON cl.case_id = i.case_id
+    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    WHERE i.purpose = 'restaging' AND i.scan_date > cl.start_date
+    GROUP BY i.case_id, i.scan_date
+),
+latest_restaging AS (
+    -- the latest restaging of the current line; same-day reads that disagree leave it unread
+    SELECT
+        r.case_id,
+        max(r.scan_date) AS scan_date,
+        arg_max(CASE WHEN r.rank_lo = r.rank_hi THEN r.rank_lo END, r.scan_date) AS rank
+    FROM scan_ranks AS r
+    GROUP BY r.case_id
+),
 line_state AS (
     -- response at the latest restaging of the current line as a range of RECIST ranks (1 CR, 2 PR, 3 SD, 4 PD).
-    -- Without a dated restaging the range comes from the line's best response: the latest time-point response is
-    -- never better than the best one; it is PD once the line has progressed, and not PD while it has not.
+    -- A read restaging gives the exact rank. Without one the range comes from the line's best response: the
+    -- latest time-point response is never better than the best one; it is PD once the line has progressed, and
+    -- not PD while it has not.
     SELECT
         lp.case_id,
         lp.progressed,
-        CASE WHEN lp.progressed THEN 4 ELSE coalesce(lp.best_response_rank, 1) END AS rank_min,
+        lr.scan_date AS restaging_date,
         CASE
+            WHEN lr.rank IS NOT NULL THEN lr.rank
+            WHEN lp.progressed THEN 4
+            ELSE coalesce(lp.best_response_rank, 1)
+        END AS rank_min,
+        CASE
+            WHEN lr.rank IS NOT NULL THEN lr.rank
             WHEN lp.progressed OR lp.best_response_rank = 4 THEN 4
             WHEN NOT lp.progressed THEN CASE WHEN lp.best_response_rank = 1 THEN 1 ELSE 3 END
             ELSE 4
         END AS rank_max
     FROM line_progression AS lp
+    LEFT JOIN latest_restaging AS lr ON lr.case_id = lp.case_id
+),
+first_line_progression AS (
+    -- the first scan after first line started (and before any later line) that shows progression: overall PD,
+    -- or a lesion new or progressing on it
+    SELECT i.case_id, min(i.scan_date) AS progression_date
+    FROM imaging AS i
+    JOIN therapy_agg AS ta ON ta.case_id = i.case_id
+    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    WHERE i.scan_date > ta.first_line_start_date
+        AND (ta.later_line_start_date IS NULL OR i.scan_date <= ta.later_line_start_date)
+        AND (i.response = 'PD' OR f.status IN ('new', 'progressing'))
+    GROUP BY i.case_id
+),
+latest_scan AS (
+    -- the latest dated scan that records lesions (findings), and how many lesions it shows present or new
+    SELECT i.case_id, max(i.scan_date) AS scan_date
+    FROM imaging AS i
+    JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    GROUP BY i.case_id
+),
+latest_scan_lesions AS (
+    SELECT
+        ls.case_id,
+        count(DISTINCT CASE WHEN f.status <> 'complete_response' THEN f.lesion_id END) AS n_present,
+        count_if(f.status IS NULL) AS n_status_null,
+        count(DISTINCT CASE WHEN f.status = 'new' THEN f.lesion_id END) AS n_new,
+        count(DISTINCT i.scan_id) AS n_scans_that_day
+    FROM latest_scan AS ls
+    JOIN imaging AS i ON i.case_id = ls.case_id AND i.scan_date = ls.scan_date
+    JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    JOIN lesions AS l ON l.case_id = f.case_id AND l.lesion_id = f.lesion_id
+    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
+    GROUP BY ls.case_id
+),
+previous_scan AS (
+    SELECT i.case_id, count(*) AS n_earlier
+    FROM imaging AS i
+    JOIN latest_scan AS ls ON ls.case_id = i.case_id
+    WHERE i.scan_date < ls.scan_date
+    GROUP BY i.case_id
+),
+primary_treatment AS (
+    -- curative-intent local treatment of the primary (surgery, SBRT, chemoradiotherapy ... with intent curative)
+    SELECT
+        lt.case_id,
+        count_if(lt.intent = 'curative') AS n_curative,
+        count_if(lt.intent IS NULL) AS n_intent_null,
+        CASE
+            WHEN count_if(lt.intent = 'curative' AND lt.treatment_date IS NULL) = 0
+                THEN min(lt.treatment_date) FILTER (WHERE lt.intent = 'curative')
+        END AS first_curative_date
+    FROM local_treatments AS lt
+    WHERE lt.target = 'primary'
+    GROUP BY lt.case_id
 )
 SELECT
     p.case_id,
@@ -546,10 +651,28 @@ SELECT
         WHEN ls.rank_min = ls.rank_max THEN
             CASE ls.rank_min WHEN 1 THEN 'CR' WHEN 2 THEN 'PR' WHEN 3 THEN 'SD' WHEN 4 THEN 'PD' END
     END AS current_line_response
-    , CASE WHEN cl.line = 1 THEN date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375 END
-        AS first_line_benefit_months
-    , CASE WHEN p.primary_status IN ('resected', 'controlled') THEN TRUE WHEN p.primary_status = 'untreated' THEN FALSE END
-        AS primary_curative_treatment
+    , CASE
+        WHEN flp.progression_date IS NOT NULL
+            THEN date_diff('day', ta.first_line_start_date, flp.progression_date) / 30.4375
+        WHEN cl.line = 1 THEN date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
+    END AS first_line_benefit_months
+    , ls.restaging_date AS current_line_restaging_date
+    -- timeline facts (docs/timeline-facts.md): NULL for a case without findings (case@1 has none)
+    , lsc.scan_date AS latest_imaging_date
+    , lsl.n_present AS n_lesions_on_latest_imaging
+    , CASE WHEN lsl.case_id IS NOT NULL AND coalesce(ps.n_earlier, 0) > 0 AND lsl.n_status_null = 0 THEN lsl.n_new END
+        AS n_new_since_previous_scan
+    -- the primary: a curative-intent local treatment in the timeline; a known timeline without one is FALSE only
+    -- when no treatment of the primary has an unknown intent. Without a timeline, the case@1 primary status
+    -- (resected or controlled = treated definitively; untreated = no treatment at all)
+    , CASE
+        WHEN pt.n_curative > 0 THEN TRUE
+        WHEN pt.n_intent_null > 0 THEN NULL
+        WHEN p.local_treatments_known THEN FALSE
+        WHEN p.primary_status IN ('resected', 'controlled') THEN TRUE
+        WHEN p.primary_status = 'untreated' THEN FALSE
+    END AS primary_curative_treatment
+    , pt.first_curative_date AS primary_curative_treatment_date
 FROM patients AS p
 LEFT JOIN staging_scans AS ss ON ss.case_id = p.case_id
 LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id
@@ -559,3 +682,8 @@ LEFT JOIN rt_agg AS ra ON ra.case_id = p.case_id
 LEFT JOIN bounds AS b ON b.case_id = p.case_id
 LEFT JOIN current_line AS cl ON cl.case_id = p.case_id
 LEFT JOIN line_state AS ls ON ls.case_id = p.case_id
+LEFT JOIN latest_scan AS lsc ON lsc.case_id = p.case_id
+LEFT JOIN first_line_progression AS flp ON flp.case_id = p.case_id
+LEFT JOIN latest_scan_lesions AS lsl ON lsl.case_id = p.case_id
+LEFT JOIN previous_scan AS ps ON ps.case_id = p.case_id
+LEFT JOIN primary_treatment AS pt ON pt.case_id = p.case_id
