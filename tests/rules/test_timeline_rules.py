@@ -65,8 +65,14 @@ def test_salvage_counts_residual_extracranial_metastases(
 # limited disease"): an induced state is judged on the disease present now, not on lesions in complete response.
 ESTRO_CURRENT_IMAGING = [
     # polymetastatic before; seven lesions of which two in complete response: five present -> OMD, persistence
-    ([*(L(i, "bone") for i in range(1, 6)), L(6, "liver", "complete_response"), L(7, "liver", "complete_response")],
-     "induced_oligopersistence"),
+    (
+        [
+            *(L(i, "bone") for i in range(1, 6)),
+            L(6, "liver", "complete_response"),
+            L(7, "liver", "complete_response"),
+        ],
+        "induced_oligopersistence",
+    ),
     # seven present: not oligometastatic (no state)
     ([*(L(i, "bone") for i in range(1, 8))], "not_oligometastatic"),
 ]
@@ -87,7 +93,11 @@ SALVAGE_RESTAGING = [
     ("SD", [L(1, "bone")], True),
     ("CR", [L(1, "bone", "complete_response")], False),  # complete response is not listed
     ("PR", [L(1, "bone", "progressing"), L(2, "bone")], False),  # best PR, now progressing: restaging is PD
-    ("PR", [L(1, "bone"), L(2, "liver", "new", detected_date="2025-05-20")], False),  # new lesion = PD (RECIST)
+    (
+        "PR",
+        [L(1, "bone"), L(2, "liver", "new", detected_date="2025-05-20")],
+        False,
+    ),  # new lesion = PD (RECIST)
     ("PR", [L(1, "bone"), L(2, "bone", None)], None),  # a lesion of unknown status could be progressing
 ]
 
@@ -127,7 +137,9 @@ def test_new_lesions_without_systemic_therapy_are_not_oligoprogression(
 
 
 @pytest.mark.parametrize(("trial", "criterion_id"), ON_THERAPY)
-def test_lesions_progressing_on_therapy_are_oligoprogression(engine: Engine, trial: str, criterion_id: str) -> None:
+def test_lesions_progressing_on_therapy_are_oligoprogression(
+    engine: Engine, trial: str, criterion_id: str
+) -> None:
     assert criterion(run(engine, tp.egfr_oligoprogression()), trial, criterion_id) is True
 
 
@@ -226,4 +238,3 @@ def test_missing_names_the_lung_relation_only_when_it_could_change_the_answer(en
     decided = run(engine, unknown_lung(L(1, "adrenal", "new")))
     scope = [c for c in decided.rule_sets["dlcg-2025-2"].criteria if c.id == "scope-count"][0]
     assert scope.value is True and scope.missing == ()
-
