@@ -53,11 +53,9 @@ RESTAGING = [
     ([("L1", "responding"), ("L2", "stable")], "PR", "PR"),
     ([("L1", "responding"), ("L2", "stable")], "SD", "SD"),
     ([("L1", "responding"), ("L2", "new")], "PR", "PD"),  # new lesion: PD even if read PR
-    (
-        [("L1", "stable"), ("L2", "stable")],
-        "NE",
-        None,
-    ),  # not evaluable: unknown, range from the best response
+    # not evaluable: the read is unknown, so the range comes from the best response and the lesions
+    ([("L1", "stable"), ("L2", "stable")], "NE", "PR"),  # nothing progressing: the PR continues
+    ([("L1", "stable"), ("L2", None)], "NE", None),  # a lesion of unknown status: PR or PD
 ]
 
 
@@ -82,8 +80,9 @@ def test_latest_restaging_wins_over_an_earlier_one(engine: Engine) -> None:
 def test_a_scan_before_the_line_started_is_not_its_restaging(engine: Engine) -> None:
     f = features(engine, scan("r0", "2026-08-18", ("L1", "stable"), ("L2", "stable"), response="SD"))
     assert f["current_line_restaging_date"] is None
-    # no restaging read: best response PR and nothing progressing gives "PR or SD", so no exact response
-    assert (f["current_line_response_rank_min"], f["current_line_response_rank_max"]) == (2, 3)
+    # no restaging read: best response PR and nothing progressing since, so PR continues (RECIST 1.1 FAQ:
+    # "A confirmed PR at a next visit is considered to be a continuing PR unless the criteria for PD are met")
+    assert f["current_line_response"] == "PR"
 
 
 def test_latest_imaging_present_new_and_residual(engine: Engine) -> None:

@@ -302,10 +302,14 @@ bounds AS (
             THEN s.organ END) AS progressing_extracranial_organs_lo,
         count(DISTINCT CASE WHEN s.organ <> 'brain' AND s.on_therapy_progression IS NOT FALSE THEN s.organ END)
             + count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE) AS progressing_extracranial_organs_hi,
-        count_if(s.on_therapy_progression) AS n_progression_on_therapy,
-        count_if(s.on_therapy_progression IS NULL) AS n_progression_on_therapy_unknown,
-        count_if(s.progression_on_current_line) AS n_progression_current_line,
-        count_if(s.progression_on_current_line IS NULL) AS n_progression_current_line_unknown
+        -- a lung lesion of unknown lung_relation may be a T4 nodule, which is not counted: it makes these unknown
+        count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS n_progression_on_therapy,
+        count_if(s.on_therapy_progression IS NULL OR (s.maybe_not_metastasis AND s.on_therapy_progression))
+            AS n_progression_on_therapy_unknown,
+        count_if(NOT s.maybe_not_metastasis AND s.progression_on_current_line) AS n_progression_current_line,
+        count_if(
+            s.progression_on_current_line IS NULL OR (s.maybe_not_metastasis AND s.progression_on_current_line)
+        ) AS n_progression_current_line_unknown
     FROM lesion_state AS s
     GROUP BY s.case_id
 ),
@@ -357,9 +361,10 @@ latest_restaging AS (
 ),
 line_state AS (
     -- response at the latest restaging of the current line as a range of RECIST ranks (1 CR, 2 PR, 3 SD, 4 PD).
-    -- A read restaging gives the exact rank. Without one the range comes from the line's best response: the
-    -- latest time-point response is never better than the best one; it is PD once the line has progressed, and
-    -- not PD while it has not.
+    -- A read restaging gives the exact rank. Without one the range comes from the line's best response: once the
+    -- line has progressed it is PD; while it has not, the best response continues (RECIST 1.1 clarification,
+    -- recist.eortc.org: "A confirmed PR at a next visit is considered to be a continuing PR unless the criteria
+    -- for PD are met"); with progression unknown it is the best response or PD.
     SELECT
         lp.case_id,
         lp.progressed,
@@ -372,7 +377,7 @@ line_state AS (
         CASE
             WHEN lr.rank IS NOT NULL THEN lr.rank
             WHEN lp.progressed OR lp.best_response_rank = 4 THEN 4
-            WHEN NOT lp.progressed THEN CASE WHEN lp.best_response_rank = 1 THEN 1 ELSE 3 END
+            WHEN NOT lp.progressed THEN coalesce(lp.best_response_rank, 3)
             ELSE 4
         END AS rank_max
     FROM line_progression AS lp
