@@ -1,7 +1,8 @@
 """Derived facts read from the case@2 timeline (docs/timeline-facts.md), and their case@1 fallbacks.
 
-RECIST 1.1 (Eisenhauer 2009, Eur J Cancer 45:228, §4.3.2/§4.4): "The appearance of new malignant lesions
-denotes disease progression"; the time-point response is read per scan, the best overall response over the line.
+RECIST 1.1 (Eisenhauer 2009, Eur J Cancer 45:228, section 4.3.2): an unequivocal new malignant lesion is
+progression; the time-point response is read per scan, the best overall response over the line
+(docs/timeline-facts.md).
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ def test_latest_restaging_wins_over_an_earlier_one(engine: Engine) -> None:
 def test_a_scan_before_the_line_started_is_not_its_restaging(engine: Engine) -> None:
     f = features(engine, scan("r0", "2026-08-18", ("L1", "stable"), ("L2", "stable"), response="SD"))
     assert f["current_line_restaging_date"] is None
-    # no restaging read: best response PR and nothing progressing since, so PR continues (RECIST 1.1 FAQ:
-    # "A confirmed PR at a next visit is considered to be a continuing PR unless the criteria for PD are met")
+    # no restaging read: best response PR and nothing progressing since, so PR continues (RECIST 1.1
+    # clarification at recist.eortc.org: a confirmed PR stays PR until PD criteria are met)
     assert f["current_line_response"] == "PR"
 
 

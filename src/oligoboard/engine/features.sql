@@ -9,7 +9,8 @@
 --  * Counting units are defined here once; each rule names the count it uses (see docs/counting.md).
 --    Every entry of `lesions` is one distant metastasis, except a lung nodule in another ipsilateral lobe
 --    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
---    makes every count unknown (it may or may not be a metastasis). Organs are counted by the schema's organ value, so
+--    may or may not be a metastasis: it is in the upper bound only (`bounds` below: each main count has
+--    `_min`/`_max` columns and is exact only when they agree). Organs are counted by the schema's organ value, so
 --    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system").
 --  * case@2 inputs (the first four CTEs): the staging scan dates and each lesion's current status and size
 --    come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline"); every
@@ -362,9 +363,9 @@ latest_restaging AS (
 line_state AS (
     -- response at the latest restaging of the current line as a range of RECIST ranks (1 CR, 2 PR, 3 SD, 4 PD).
     -- A read restaging gives the exact rank. Without one the range comes from the line's best response: once the
-    -- line has progressed it is PD; while it has not, the best response continues (RECIST 1.1 clarification,
-    -- recist.eortc.org: "A confirmed PR at a next visit is considered to be a continuing PR unless the criteria
-    -- for PD are met"); with progression unknown it is the best response or PD.
+    -- line has progressed it is PD; while it has not, the best response continues (RECIST 1.1 clarification at
+    -- recist.eortc.org: a confirmed PR stays PR until PD criteria are met; docs/timeline-facts.md); with
+    -- progression unknown it is the best response or PD.
     SELECT
         lp.case_id,
         lp.progressed,
