@@ -38,6 +38,11 @@ def induction(*lesions: Doc, best: str = "PR", **therapy: Any) -> Doc:
 
 L = tp.lesion
 
+
+def unknown_status(i: int, organ: str) -> Doc:
+    return {**L(i, organ), "status": None}
+
+
 # --- residual disease: complete-response lesions are not residual -------------------------------------------
 # seed 001 (salVage), inclusion bullet 5: "defined as a maximum of 5 residual extracranial, distant metastases"
 SALVAGE_RESIDUAL = [
@@ -46,9 +51,16 @@ SALVAGE_RESIDUAL = [
     # six residual
     ([*(L(i, "bone") for i in range(1, 6)), L(6, "liver")], False),
     # four residual, one complete response, one of unknown status: 4 or 5 residual, both within the limit
-    ([*(L(i, "bone") for i in range(1, 5)), L(5, "liver", "complete_response"), L(6, "adrenal", None)], True),
+    (
+        [
+            *(L(i, "bone") for i in range(1, 5)),
+            L(5, "liver", "complete_response"),
+            unknown_status(6, "adrenal"),
+        ],
+        True,
+    ),
     # five residual and one of unknown status: 5 or 6, the answer depends on it
-    ([*(L(i, "bone") for i in range(1, 6)), L(6, "adrenal", None)], None),
+    ([*(L(i, "bone") for i in range(1, 6)), unknown_status(6, "adrenal")], None),
 ]
 
 
@@ -98,7 +110,11 @@ SALVAGE_RESTAGING = [
         [L(1, "bone"), L(2, "liver", "new", detected_date="2025-05-20")],
         False,
     ),  # new lesion = PD (RECIST)
-    ("PR", [L(1, "bone"), L(2, "bone", None)], None),  # a lesion of unknown status could be progressing
+    (
+        "PR",
+        [L(1, "bone"), unknown_status(2, "bone")],
+        None,
+    ),  # a lesion of unknown status could be progressing
 ]
 
 
@@ -233,8 +249,8 @@ def test_counts_decide_on_their_bounds(
 
 def test_missing_names_the_lung_relation_only_when_it_could_change_the_answer(engine: Engine) -> None:
     open_case = run(engine, unknown_lung())
-    scope = [c for c in open_case.rule_sets["dlcg-2025-2"].criteria if c.id == "scope-count"][0]
+    scope = next(c for c in open_case.rule_sets["dlcg-2025-2"].criteria if c.id == "scope-count")
     assert "lesions[0].lung_relation" in scope.missing
     decided = run(engine, unknown_lung(L(1, "adrenal", "new")))
-    scope = [c for c in decided.rule_sets["dlcg-2025-2"].criteria if c.id == "scope-count"][0]
+    scope = next(c for c in decided.rule_sets["dlcg-2025-2"].criteria if c.id == "scope-count")
     assert scope.value is True and scope.missing == ()
