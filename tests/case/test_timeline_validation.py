@@ -171,3 +171,8 @@ def test_a_case2_field_without_schema_says_what_is_missing() -> None:
     del document["schema"]
     found = problems_of(document)
     assert any(p == "imaging" and '"schema": "oligoboard/case@2"' in m for p, m in found), found
+
+
+def test_an_unknown_schema_is_reported_with_every_other_problem() -> None:
+    found = problems_of(doc2(schema="oligoboard/case@3", imaging=[scan("S1", "2026-10-02")]))
+    assert {p for p, _ in found} == {"schema", "imaging[0].date"}

@@ -59,6 +59,7 @@ def test_case1_staging_dates_arrive_as_scans() -> None:
             "purpose": "staging",
             "brain": None,
             "response": None,
+            "findings_known": False,  # case@1 does not say what the scan showed
         },
         {
             "case_id": "t-001",
@@ -68,6 +69,7 @@ def test_case1_staging_dates_arrive_as_scans() -> None:
             "purpose": "staging",
             "brain": True,
             "response": None,
+            "findings_known": False,
         },
     ]
     assert tables.imaging_findings == [] and tables.local_treatments == []
@@ -111,6 +113,7 @@ def test_timeline_rows() -> None:
     tables = to_tables([case])
     (s1,) = _rows(tables, "imaging")
     assert (s1["scan_id"], s1["modality"], s1["purpose"], s1["response"]) == ("S1", "ct", "restaging", "PR")
+    assert s1["findings_known"] is True
     assert tables.imaging_findings == [("t-001", "S1", "L1", "responding", None)]
     lt1, lt2 = _rows(tables, "local_treatments")
     assert (lt1["target"], lt1["modality"], lt1["intent"], lt1["margin"]) == (
@@ -123,6 +126,13 @@ def test_timeline_rows() -> None:
     (rt,) = _rows(tables, "rt_courses")
     assert rt["protocol"] == "NCT01282450" and str(rt["start_date"]) == "2026-09-10"
     assert _rows(tables, "therapies")[0]["end_reason"] == "toxicity"
+
+
+def test_findings_omitted_and_empty_are_different_facts() -> None:
+    omitted = {"id": "S1", "date": "2026-09-20", "modality": "ct"}
+    tables = to_tables([build2(imaging=[omitted, {**omitted, "id": "S2", "findings": []}])])
+    assert [row["findings_known"] for row in _rows(tables, "imaging")] == [False, True]
+    assert tables.imaging_findings == []
 
 
 def test_empty_timeline_lists_are_known_none() -> None:

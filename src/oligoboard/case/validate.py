@@ -195,8 +195,12 @@ def parse_case(data: object, *, source: str = "case") -> Case:
     schema = normalised.get("schema", SCHEMA_V1)
     if schema not in (SCHEMA_V1, SCHEMA_ID):
         expected = f"'{SCHEMA_V1}' or '{SCHEMA_ID}'"
-        problem = Problem("schema", f"is not one of {expected}", expected=expected, found=_short(schema))
-        raise CaseValidationError(f"{source}: invalid case (1 problem(s))", [problem])
+        problems = [Problem("schema", f"is not one of {expected}", expected=expected, found=_short(schema))]
+        try:  # the rest is still checked (against case@2), so every problem is reported at once
+            _checked(Case, {**normalised, "schema": SCHEMA_ID}, source)
+        except CaseValidationError as exc:
+            problems += exc.problems
+        raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems)
     if schema == SCHEMA_V1:
         try:
             _checked(CaseV1, normalised, source)

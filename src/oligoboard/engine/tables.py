@@ -4,8 +4,9 @@ One row per thing (patient, lesion, therapy line, RT course, scan, scan finding,
 answer). Python only reshapes here; every derived fact (the staging scan dates, a lesion's current status)
 is computed in SQL so that one definition serves DuckDB and Spark alike. `lesions_known` and friends record
 whether a list was given at all: an empty list is "known: none", an omitted list is unknown, and SQL cannot
-tell the two apart from the child table alone. A scan's omitted `findings` adds no rows, like `[]`: the
-rules that need to tell them apart read the scan, not the findings table.
+tell the two apart from the child table alone. For the same reason each scan row carries `findings_known`:
+a scan whose `findings` were omitted (every converted case@1 staging scan) adds no finding rows, exactly
+like a scan read as showing none of the lesions (`[]`), and only this flag tells them apart.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ IMAGING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("purpose", "VARCHAR"),
     ("brain", "BOOLEAN"),
     ("response", "VARCHAR"),
+    ("findings_known", "BOOLEAN"),
 )
 
 FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -251,7 +253,16 @@ def _timeline_rows(case: Case, out: CaseTables) -> None:
     """The imaging timeline (scans, their findings) and the local treatments of one case."""
     for scan in case.imaging or []:
         out.imaging.append(
-            (case.id, scan.id, scan.date, scan.modality, scan.purpose, scan.brain, scan.response)
+            (
+                case.id,
+                scan.id,
+                scan.date,
+                scan.modality,
+                scan.purpose,
+                scan.brain,
+                scan.response,
+                scan.findings is not None,
+            )
         )
         for finding in scan.findings or []:
             out.imaging_findings.append((case.id, scan.id, finding.lesion, finding.status, finding.size_mm))
