@@ -87,13 +87,15 @@ lesion_agg AS (
         count_if(l.organ IN ('pleura', 'pericardium') OR (l.organ = 'lung' AND l.lung_relation = 'contralateral'))
             AS n_m1a,
         count_if(l.organ = 'lung' AND l.lung_relation IS NULL) AS n_lung_relation_null,
-        count_if(l.pattern IN ('effusion', 'diffuse')) AS n_nondiscrete,
-        count_if(l.pattern IS NULL) AS n_pattern_null,
-        count_if(l.amenable_to_lat = FALSE) AS n_not_amenable,
-        count_if(l.amenable_to_lat IS NULL) AS n_amenable_null,
-        count_if(l.status = 'progressing') AS n_progressing,
-        count_if(l.status = 'new') AS n_new,
-        count_if(l.status IS NULL) AS n_status_null,
+        -- "any lesion ..." facts: a lung lesion of unknown lung_relation may be a T4 nodule (not counted), so it
+        -- can make them unknown but never TRUE (and never FALSE for "all lesions ...")
+        count_if(l.pattern IN ('effusion', 'diffuse') AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_nondiscrete,
+        count_if(l.pattern IS NULL OR (l.pattern IN ('effusion', 'diffuse') AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_pattern_null,
+        count_if(l.amenable_to_lat = FALSE AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_not_amenable,
+        count_if(l.amenable_to_lat IS NULL OR (l.amenable_to_lat = FALSE AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_amenable_null,
+        count_if(l.status = 'progressing' AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_progressing,
+        count_if(l.status = 'new' AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_new,
+        count_if(l.status IS NULL OR (l.status IN ('progressing', 'new') AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_status_null,
         count_if(l.status = 'progressing' AND l.organ <> 'brain') AS n_progressing_extracranial,
         count_if(l.status IN ('progressing', 'new') AND l.organ <> 'brain') AS n_progressing_or_new_extracranial,
         count_if(l.status IS NULL AND (l.organ IS NULL OR l.organ <> 'brain')) AS n_status_null_extracranial,
@@ -159,9 +161,11 @@ new_on_first_line AS (
     -- lesion is progressive disease); unknown when its status, its detection date or the start is unknown
     SELECT
         l.case_id,
-        count_if(l.status = 'new' AND l.detected_date > ta.first_line_start_date) AS n_new_after_start,
+        count_if(l.status = 'new' AND l.detected_date > ta.first_line_start_date AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL))
+            AS n_new_after_start,
         count_if(
             l.status IS NULL OR (l.status = 'new' AND (l.detected_date IS NULL OR ta.first_line_start_date IS NULL))
+            OR (l.status = 'new' AND l.detected_date > ta.first_line_start_date AND (l.organ = 'lung' AND l.lung_relation IS NULL))
         ) AS n_unknown
     FROM lesions_current AS l
     JOIN therapy_agg AS ta ON ta.case_id = l.case_id
@@ -302,7 +306,8 @@ bounds AS (
         count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.on_therapy_progression
             THEN s.organ END) AS progressing_extracranial_organs_lo,
         count(DISTINCT CASE WHEN s.organ <> 'brain' AND s.on_therapy_progression IS NOT FALSE THEN s.organ END)
-            + count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE) AS progressing_extracranial_organs_hi,
+            + count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE)
+            AS progressing_extracranial_organs_hi,
         -- a lung lesion of unknown lung_relation may be a T4 nodule, which is not counted: it makes these unknown
         count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS n_progression_on_therapy,
         count_if(s.on_therapy_progression IS NULL OR (s.maybe_not_metastasis AND s.on_therapy_progression))
@@ -490,15 +495,30 @@ SELECT
     date_diff('day', ss.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
     -- lesion counts (counting units: see docs/counting.md)
     p.lesions_known,
-    CASE WHEN p.lesions_known AND coalesce(b.metastases_lo, 0) = coalesce(b.metastases_hi, 0) THEN coalesce(b.metastases_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.metastases_lo, 0) = coalesce(b.metastases_hi, 0)
+            THEN coalesce(b.metastases_lo, 0)
+    END
         AS n_metastases,
-    CASE WHEN p.lesions_known AND coalesce(b.intracranial_lo, 0) = coalesce(b.intracranial_hi, 0) THEN coalesce(b.intracranial_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.intracranial_lo, 0) = coalesce(b.intracranial_hi, 0)
+            THEN coalesce(b.intracranial_lo, 0)
+    END
         AS n_intracranial,
-    CASE WHEN p.lesions_known AND coalesce(b.extracranial_lo, 0) = coalesce(b.extracranial_hi, 0) THEN coalesce(b.extracranial_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.extracranial_lo, 0) = coalesce(b.extracranial_hi, 0)
+            THEN coalesce(b.extracranial_lo, 0)
+    END
         AS n_extracranial,
-    CASE WHEN p.lesions_known AND coalesce(b.organs_lo, 0) = coalesce(b.organs_hi, 0) THEN coalesce(b.organs_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.organs_lo, 0) = coalesce(b.organs_hi, 0)
+            THEN coalesce(b.organs_lo, 0)
+    END
         AS n_organs,
-    CASE WHEN p.lesions_known AND coalesce(b.extracranial_organs_lo, 0) = coalesce(b.extracranial_organs_hi, 0) THEN coalesce(b.extracranial_organs_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.extracranial_organs_lo, 0) = coalesce(b.extracranial_organs_hi, 0)
+            THEN coalesce(b.extracranial_organs_lo, 0)
+    END
         AS n_extracranial_organs,
     CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extrathoracic, 0) END
         AS n_extrathoracic,
@@ -536,9 +556,15 @@ SELECT
         WHEN coalesce(la.n_status_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_lesion_new,
-    CASE WHEN p.lesions_known AND coalesce(b.progressing_extracranial_lo, 0) = coalesce(b.progressing_extracranial_hi, 0) THEN coalesce(b.progressing_extracranial_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.progressing_extracranial_lo, 0) = coalesce(b.progressing_extracranial_hi, 0)
+            THEN coalesce(b.progressing_extracranial_lo, 0)
+    END
         AS n_progressing_extracranial,
-    CASE WHEN p.lesions_known AND coalesce(b.progressing_extracranial_organs_lo, 0) = coalesce(b.progressing_extracranial_organs_hi, 0) THEN coalesce(b.progressing_extracranial_organs_lo, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.progressing_extracranial_organs_lo, 0) = coalesce(b.progressing_extracranial_organs_hi, 0)
+            THEN coalesce(b.progressing_extracranial_organs_lo, 0)
+    END
         AS n_progressing_extracranial_organs,
     -- a lung lesion of unknown lung_relation is in the list whether or not it is a metastasis
     CASE
@@ -611,7 +637,10 @@ SELECT
         WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 AND p.primary_status IN ('controlled', 'resected')
             THEN coalesce(la.n_extracranial, 0)
     END AS n_extracranial_with_primary
-    , CASE WHEN p.lesions_known AND coalesce(b.progressing_lo, 0) = coalesce(b.progressing_hi, 0) THEN coalesce(b.progressing_lo, 0) END
+    , CASE
+        WHEN p.lesions_known AND coalesce(b.progressing_lo, 0) = coalesce(b.progressing_hi, 0)
+            THEN coalesce(b.progressing_lo, 0)
+    END
         AS n_progressing_sites
     , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
         AS months_first_line_to_metastatic_diagnosis
@@ -634,11 +663,19 @@ SELECT
     , CASE WHEN p.lesions_known THEN coalesce(b.progressing_hi, 0) END AS n_progressing_sites_max
     , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_lo, 0) END AS n_progressing_extracranial_min
     , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_hi, 0) END AS n_progressing_extracranial_max
-    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_lo, 0) END AS n_progressing_extracranial_organs_min
-    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_hi, 0) END AS n_progressing_extracranial_organs_max
-    , CASE WHEN p.lesions_known AND coalesce(b.residual_lo, 0) = coalesce(b.residual_hi, 0) THEN coalesce(b.residual_lo, 0) END
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_lo, 0) END
+        AS n_progressing_extracranial_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_hi, 0) END
+        AS n_progressing_extracranial_organs_max
+    , CASE
+        WHEN p.lesions_known AND coalesce(b.residual_lo, 0) = coalesce(b.residual_hi, 0)
+            THEN coalesce(b.residual_lo, 0)
+    END
         AS n_residual_metastases
-    , CASE WHEN p.lesions_known AND coalesce(b.residual_extracranial_lo, 0) = coalesce(b.residual_extracranial_hi, 0) THEN coalesce(b.residual_extracranial_lo, 0) END
+    , CASE
+        WHEN p.lesions_known AND coalesce(b.residual_extracranial_lo, 0) = coalesce(b.residual_extracranial_hi, 0)
+            THEN coalesce(b.residual_extracranial_lo, 0)
+    END
         AS n_residual_extracranial
     , CASE
         WHEN NOT p.lesions_known THEN NULL
