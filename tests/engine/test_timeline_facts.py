@@ -186,3 +186,12 @@ def test_current_line_and_months_on_it(
     f = features(engine, systemic_therapy=therapies)
     assert f["current_line"] == line
     assert f["current_line_months"] == (pytest.approx(months) if months is not None else None)
+
+
+def test_a_scan_read_as_showing_nothing_is_the_latest_imaging(engine: Engine) -> None:
+    """`findings: []` is a read scan that saw none of the lesions (docs/case-contract.md); omitted is unread."""
+    empty = scan("r1", "2026-09-25", response="CR")
+    assert features(engine, empty)["n_lesions_on_latest_imaging"] == 0
+    unread = scan("r1", "2026-09-25", response="CR") | {"findings": None}
+    f = features(engine, unread)
+    assert str(f["latest_imaging_date"]) == "2026-08-10" and f["n_lesions_on_latest_imaging"] == 2

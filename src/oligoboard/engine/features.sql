@@ -389,6 +389,9 @@ line_state AS (
     FROM line_progression AS lp
     LEFT JOIN latest_restaging AS lr ON lr.case_id = lp.case_id
 ),
+t4_nodules AS (
+    SELECT l.case_id, l.lesion_id FROM lesions AS l WHERE l.lung_relation = 'ipsilateral_other_lobe'
+),
 first_line_progression AS (
     -- the first scan after first line started (and before any later line) that shows progression: overall PD,
     -- or a lesion new or progressing on it
@@ -402,24 +405,27 @@ first_line_progression AS (
     GROUP BY i.case_id
 ),
 latest_scan AS (
-    -- the latest dated scan that records lesions (findings), and how many lesions it shows present or new
-    SELECT i.case_id, max(i.scan_date) AS scan_date
+    -- the latest scan whose findings were read (`findings` given, even empty: nothing seen); unknown when a read
+    -- scan is undated (it might be the latest)
+    SELECT i.case_id, CASE WHEN count_if(i.scan_date IS NULL) = 0 THEN max(i.scan_date) END AS scan_date
     FROM imaging AS i
-    JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    WHERE i.findings_known
     GROUP BY i.case_id
 ),
 latest_scan_lesions AS (
+    -- what the scans of that date show: lesions present (not in complete response) and lesions new; a T4
+    -- ipsilateral nodule is not a metastasis; a finding without status leaves both unknown
     SELECT
         ls.case_id,
-        count(DISTINCT CASE WHEN f.status <> 'complete_response' THEN f.lesion_id END) AS n_present,
-        count_if(f.status IS NULL) AS n_status_null,
-        count(DISTINCT CASE WHEN f.status = 'new' THEN f.lesion_id END) AS n_new,
-        count(DISTINCT i.scan_id) AS n_scans_that_day
+        count(DISTINCT CASE WHEN f.status <> 'complete_response' AND t4.lesion_id IS NULL THEN f.lesion_id END)
+            AS n_present,
+        count_if(f.lesion_id IS NOT NULL AND f.status IS NULL) AS n_status_null,
+        count(DISTINCT CASE WHEN f.status = 'new' AND t4.lesion_id IS NULL THEN f.lesion_id END) AS n_new
     FROM latest_scan AS ls
     JOIN imaging AS i ON i.case_id = ls.case_id AND i.scan_date = ls.scan_date
-    JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
-    JOIN lesions AS l ON l.case_id = f.case_id AND l.lesion_id = f.lesion_id
-    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
+    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    LEFT JOIN t4_nodules AS t4 ON t4.case_id = f.case_id AND t4.lesion_id = f.lesion_id
+    WHERE i.findings_known
     GROUP BY ls.case_id
 ),
 previous_scan AS (
@@ -702,8 +708,8 @@ SELECT
     , ls.restaging_date AS current_line_restaging_date
     -- timeline facts (docs/timeline-facts.md): NULL for a case without findings (case@1 has none)
     , lsc.scan_date AS latest_imaging_date
-    , lsl.n_present AS n_lesions_on_latest_imaging
-    , CASE WHEN lsl.case_id IS NOT NULL AND coalesce(ps.n_earlier, 0) > 0 AND lsl.n_status_null = 0 THEN lsl.n_new END
+    , CASE WHEN lsl.n_status_null = 0 THEN lsl.n_present END AS n_lesions_on_latest_imaging
+    , CASE WHEN coalesce(ps.n_earlier, 0) > 0 AND lsl.n_status_null = 0 THEN lsl.n_new END
         AS n_new_since_previous_scan
     -- the primary: a curative-intent local treatment in the timeline; a known timeline without one is FALSE only
     -- when no treatment of the primary has an unknown intent. Without a timeline, the case@1 primary status
