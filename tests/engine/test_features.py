@@ -175,3 +175,43 @@ def test_missing_facts_name_only_first_line_entries(engine: Engine) -> None:
         build(systemic_therapy=therapy).model_dump(mode="json", by_alias=True),
     )
     assert found == ["systemic_therapy[0].cycles"]
+
+
+def _unknown(i: int, organ: str | None, **fields: Any) -> dict[str, Any]:
+    out = lesion(i, organ or "bone", **fields)
+    out["organ"] = organ
+    return out
+
+
+# docs/counting.md "Counts under uncertainty": a lung nodule of unknown lung_relation is 0 or 1 metastasis but
+# never a brain metastasis; a lesion of unknown organ is a metastasis that may or may not be in the brain.
+BOUNDS = [
+    # lesions, column, (min, max, exact)
+    ([lesion(1, "lung", lung_relation=None)], "n_metastases", (0, 1, None)),
+    ([lesion(1, "lung", lung_relation=None)], "n_intracranial", (0, 0, 0)),
+    ([lesion(1, "lung", lung_relation=None), lesion(2, "adrenal")], "n_extracranial", (1, 2, None)),
+    ([lesion(1, "lung", lung_relation=None), lesion(2, "lung")], "n_organs", (1, 1, 1)),
+    ([_unknown(1, None), lesion(2, "bone")], "n_metastases", (2, 2, 2)),
+    ([_unknown(1, None), lesion(2, "bone")], "n_intracranial", (0, 1, None)),
+    ([_unknown(1, None), lesion(2, "bone")], "n_organs", (1, 2, None)),
+    ([lesion(1, "bone", status="complete_response"), lesion(2, "bone")], "n_residual_metastases", (1, 1, 1)),
+    ([lesion(1, "bone", status=None), lesion(2, "bone")], "n_residual_metastases", (1, 2, None)),
+    ([lesion(1, "brain", status="stable"), lesion(2, "bone")], "n_residual_extracranial", (1, 1, 1)),
+]
+
+
+@pytest.mark.parametrize(("lesions", "column", "expected"), BOUNDS)
+def test_count_bounds(
+    engine: Engine, lesions: list[dict[str, Any]], column: str, expected: tuple[int, int, int | None]
+) -> None:
+    f = features(engine, lesions=lesions)
+    assert (f[f"{column}_min"], f[f"{column}_max"], f[column]) == expected
+
+
+def test_new_lesions_at_staging_are_not_progression_on_therapy(engine: Engine) -> None:
+    """clinical.md §8.1: oligoprogression is progression "during active systemic therapy"."""
+    naive = features(engine, lesions=[lesion(1, "bone"), lesion(2, "liver")], systemic_therapy=[])
+    assert naive["progression_on_systemic_therapy"] is False and naive["n_progressing_sites"] == 0
+    therapy = [{"line": 1, "start_date": "2026-08-20", "end_date": None}]
+    on = features(engine, lesions=[lesion(1, "bone", detected_date="2026-09-20")], systemic_therapy=therapy)
+    assert on["progression_on_systemic_therapy"] is True and on["n_progressing_sites"] == 1

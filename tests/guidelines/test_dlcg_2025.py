@@ -167,6 +167,7 @@ def test_rec4_is_de_novo_only(evaluate: Evaluate) -> None:
         systemic_therapy=[THREE_MONTHS_SD[0] | {"start_date": "2025-12-01"}],
         tumour__diagnosis_date="2023-01-10",
         metastatic_diagnosis_date="2025-11-20",
+        primary__status="resected",  # oligorecidiv is recurrence "efter kurativ behandling" (issue 11)
     )
     result = evaluate(doc)
     assert result.decisions["dlcg_2025_history"].value == "oligorecidiv"

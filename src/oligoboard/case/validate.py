@@ -2,7 +2,9 @@
 
 Two passes: pydantic checks shape and types, then `cross_field_problems` checks facts that only make
 sense together (dates after the assessment date, a therapy ending before it starts, an RT course aimed
-at a lesion that does not exist). Both passes run so a user fixes everything in one round trip.
+at a lesion that does not exist; for case@2 also the timeline rules of `case.timeline`). Both passes run
+so a user fixes everything in one round trip. A case@1 document is checked against case@1 (its errors
+name case@1 paths) and then upgraded to case@2 (`case.convert`), so every caller gets a case@2 `Case`.
 
 No message carries a value from the case (issue 12): a problem names the field path, the expected form and
 the kind of value found (`errors.kind_of`), never the value, the case id or a lesion id, because error text
@@ -13,15 +15,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from oligoboard.case.models import Case
+from oligoboard.case.convert import upgrade_v1
+from oligoboard.case.models import SCHEMA_ID, SCHEMA_V1, Case, RadiotherapyCourse, SystemicTherapy
+from oligoboard.case.models_v1 import CaseV1, RadiotherapyCourseV1, SystemicTherapyV1
+from oligoboard.case.timeline import timeline_problems
 from oligoboard.errors import CaseValidationError, Problem, kind_of, safe_key
+
+_M = TypeVar("_M", Case, CaseV1)
 
 _BARE_N2_HINT = "'N2' is the 8th-edition category; TNM 9th edition splits it into N2a and N2b"
 
@@ -69,7 +76,7 @@ def _problem_from_pydantic(err: ErrorDetails, data: object = None) -> Problem:
             return Problem(path, _BARE_N2_HINT, expected=expected, found=found)
         return Problem(path, f"{found} is not one of {expected}", expected=expected, found=found)
     if kind == "extra_forbidden":
-        return Problem(path, "unknown field (check the spelling against case-schema.md)", found=found)
+        return Problem(path, "unknown field (check the spelling against docs/case-contract.md)", found=found)
     if kind == "missing":
         return Problem(path, "required field is missing")
     # pydantic's own text says what was expected ("Input should be a valid date"); for the types the case
@@ -78,7 +85,7 @@ def _problem_from_pydantic(err: ErrorDetails, data: object = None) -> Problem:
     return Problem(path, f"{message}, got {found}", found=found)
 
 
-def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
+def _dates(case: Case | CaseV1) -> Iterable[tuple[str, date | None]]:
     if case.patient:
         yield "patient.birth_date", case.patient.birth_date
     if case.tumour:
@@ -86,12 +93,22 @@ def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
     yield "metastatic_diagnosis_date", case.metastatic_diagnosis_date
     for i, lesion in enumerate(case.lesions or []):
         yield f"lesions[{i}].detected_date", lesion.detected_date
-    for i, therapy in enumerate(case.systemic_therapy or []):
+    therapies: Sequence[SystemicTherapy | SystemicTherapyV1] = case.systemic_therapy or []
+    for i, therapy in enumerate(therapies):
         yield f"systemic_therapy[{i}].start_date", therapy.start_date
         yield f"systemic_therapy[{i}].end_date", therapy.end_date
-    if case.staging:
-        yield "staging.fdg_pet_ct_date", case.staging.fdg_pet_ct_date
-        yield "staging.brain_mri_date", case.staging.brain_mri_date
+    if isinstance(case, CaseV1):
+        if case.staging:
+            yield "staging.fdg_pet_ct_date", case.staging.fdg_pet_ct_date
+            yield "staging.brain_mri_date", case.staging.brain_mri_date
+        return
+    for i, scan in enumerate(case.imaging or []):
+        yield f"imaging[{i}].date", scan.date
+    for i, treatment in enumerate(case.local_treatments or []):
+        yield f"local_treatments[{i}].date", treatment.date
+    for i, course in enumerate(case.radiotherapy_courses or []):
+        yield f"radiotherapy_courses[{i}].start_date", course.start_date
+        yield f"radiotherapy_courses[{i}].end_date", course.end_date
 
 
 #: The calendar a case may use. A year outside it is a typo (9999-12-31 for "unknown"), and rules add
@@ -102,7 +119,7 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
 
-def date_range_problems(case: Case) -> list[Problem]:
+def date_range_problems(case: Case | CaseV1) -> list[Problem]:
     """Every date of the case inside [EARLIEST_DATE, LATEST_DATE]; the message never echoes the date."""
     expected = f"a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
     return [
@@ -112,7 +129,7 @@ def date_range_problems(case: Case) -> list[Problem]:
     ]
 
 
-def cross_field_problems(case: Case) -> list[Problem]:
+def cross_field_problems(case: Case | CaseV1) -> list[Problem]:
     """Facts that are each valid alone but impossible together."""
     problems: list[Problem] = date_range_problems(case)
     for path, value in _dates(case):
@@ -120,12 +137,12 @@ def cross_field_problems(case: Case) -> list[Problem]:
             problems.append(
                 Problem(path, "is after assessment_date", expected="on or before assessment_date")
             )
-    for i, therapy in enumerate(case.systemic_therapy or []):
+    therapies: Sequence[SystemicTherapy | SystemicTherapyV1] = case.systemic_therapy or []
+    for i, therapy in enumerate(therapies):
         if therapy.start_date and therapy.end_date and therapy.end_date < therapy.start_date:
             problems.append(Problem(f"systemic_therapy[{i}].end_date", "is before start_date"))
-    tumour_dx = case.tumour.diagnosis_date if case.tumour else None
-    if tumour_dx and case.metastatic_diagnosis_date and case.metastatic_diagnosis_date < tumour_dx:
-        problems.append(Problem("metastatic_diagnosis_date", "is before tumour.diagnosis_date"))
+    # metastatic_diagnosis_date before tumour.diagnosis_date is valid (issue 11: "staging CT before
+    # histology"); only dates after assessment_date are errors
     lesion_ids = [lesion.id for lesion in case.lesions or []]
     for lesion_id, count in Counter(lesion_ids).items():
         if count > 1:
@@ -153,7 +170,8 @@ def cross_field_problems(case: Case) -> list[Problem]:
                 )
             )
     known_targets = {"primary", *lesion_ids}
-    for i, course in enumerate(case.radiotherapy_courses or []):
+    courses: Sequence[RadiotherapyCourse | RadiotherapyCourseV1] = case.radiotherapy_courses or []
+    for i, course in enumerate(courses):
         if course.target is not None and course.target not in known_targets:
             problems.append(
                 Problem(
@@ -163,6 +181,8 @@ def cross_field_problems(case: Case) -> list[Problem]:
                     found=kind_of(course.target),
                 )
             )
+    if isinstance(case, Case):
+        problems.extend(timeline_problems(case))
     return problems
 
 
@@ -213,8 +233,46 @@ def parse_case(data: object, *, source: str = "case") -> Case:
         normalised = _jsonable(data)
     except (TypeError, ValueError) as exc:
         raise CaseValidationError(f"{source}: invalid case", [Problem("", str(exc))]) from None
+    schema = normalised.get("schema", SCHEMA_V1)
+    if schema not in (SCHEMA_V1, SCHEMA_ID):
+        expected = f"'{SCHEMA_V1}' or '{SCHEMA_ID}'"
+        problems = [Problem("schema", f"is not one of {expected}", expected=expected, found=kind_of(schema))]
+        try:  # the rest is still checked (against case@2), so every problem is reported at once
+            _checked(Case, {**normalised, "schema": SCHEMA_ID}, source)
+        except CaseValidationError as exc:
+            problems += exc.problems
+        raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems)
+    if schema == SCHEMA_V1:
+        try:
+            _checked(CaseV1, normalised, source)
+        except CaseValidationError as exc:
+            raise _with_case2_hint(exc, normalised) from None
+        normalised = upgrade_v1(normalised)
+    return _checked(Case, normalised, source)
+
+
+# top-level fields case@2 added: in a document read as case@1 they are unknown keys, said more helpfully
+_CASE2_ONLY = ("imaging", "local_treatments")
+
+
+def _with_case2_hint(exc: CaseValidationError, document: Mapping[str, Any]) -> CaseValidationError:
+    """A case@1 read that trips on a case@2 field names the likely cause: the `schema` line is missing."""
+    if document.get("schema") is not None:
+        return exc
+    hint = (
+        f'a case@2 field, but without "schema" the document is read as case@1 (add "schema": "{SCHEMA_ID}")'
+    )
+    exc.problems = [
+        Problem(p.path, hint, expected=p.expected, found=p.found) if p.path in _CASE2_ONLY else p
+        for p in exc.problems
+    ]
+    return exc
+
+
+def _checked(model: type[_M], normalised: Any, source: str) -> _M:
+    """Both passes (shape and types, then cross-field facts) for one version of the contract."""
     try:
-        case = Case.model_validate_json(json.dumps(normalised))
+        case = model.model_validate_json(json.dumps(normalised))
     except ValidationError as exc:
         problems = [_problem_from_pydantic(e, normalised) for e in exc.errors()]
         raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems) from None
@@ -258,3 +316,14 @@ def answer_key_problems(answers: Mapping[str, object] | None, known: Iterable[st
             )
         )
     return problems
+
+
+def case2_document(data: object, *, source: str = "case") -> dict[str, Any]:
+    """The case@2 form of a valid case document, as written (what `oligoboard migrate` writes).
+
+    Validates first (raising exactly as `parse_case` does), so only a valid document is ever rewritten;
+    a case@2 document comes back unchanged apart from YAML dates written as ISO strings.
+    """
+    parse_case(data, source=source)
+    normalised: dict[str, Any] = _jsonable(data)
+    return normalised if normalised.get("schema") == SCHEMA_ID else upgrade_v1(normalised)

@@ -21,6 +21,7 @@ from oligoboard.cli.assess import assess
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.guidelines import guidelines_app
+from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
 from oligoboard.cli.schema import schema
 from oligoboard.cli.trials import trials_app
@@ -55,6 +56,7 @@ def root(
 app.command()(assess)
 app.command()(validate)
 app.command()(schema)
+app.command()(migrate)
 app.command()(demo)
 app.command()(answers)
 app.command()(new)

@@ -9,11 +9,68 @@
 --  * Counting units are defined here once; each rule names the count it uses (see docs/counting.md).
 --    Every entry of `lesions` is one distant metastasis, except a lung nodule in another ipsilateral lobe
 --    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
---    makes every count unknown (it may or may not be a metastasis). Organs are counted by the schema's organ value, so
+--    may or may not be a metastasis: it is in the upper bound only (`bounds` below: each main count has
+--    `_min`/`_max` columns and is exact only when they agree). Organs are counted by the schema's organ value, so
 --    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system").
+--  * case@2 inputs (the first four CTEs): the staging scan dates and each lesion's current status and size
+--    come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline"); every
+--    lesion count below reads `lesions_current`, never the raw `lesions` table.
 --  * Months are days / 30.4375 (mean Gregorian month) for display and thresholds on durations; calendar
 --    cut-offs (the 6-month synchronous rule) compare dates with INTERVAL arithmetic in the knowledge files.
 WITH
+staging_scans AS (
+    -- the latest dated scan of each kind on or before the assessment date, whatever its purpose (a restaging
+    -- PET/CT is the newest whole-body staging); a brain MRI is an MRI that covers the brain (brain = TRUE:
+    -- an MRI with unknown coverage is not counted). No scan of the kind: NULL, as an unknown v1 date was.
+    SELECT
+        i.case_id,
+        max(i.scan_date) FILTER (WHERE i.modality = 'fdg_pet_ct' AND i.scan_date <= p.assessment_date)
+            AS fdg_pet_ct_date,
+        max(i.scan_date) FILTER (WHERE i.modality = 'mri' AND i.brain IS TRUE AND i.scan_date <= p.assessment_date)
+            AS brain_mri_date
+    FROM imaging AS i
+    JOIN patients AS p ON p.case_id = i.case_id
+    GROUP BY i.case_id
+),
+finding_dates AS (
+    -- per lesion: the latest scan date recording it, and whether an undated scan records it (which might be later)
+    SELECT f.case_id, f.lesion_id, max(i.scan_date) AS latest_date, count_if(i.scan_date IS NULL) AS n_undated
+    FROM imaging_findings AS f
+    JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
+    GROUP BY f.case_id, f.lesion_id
+),
+latest_findings AS (
+    -- the lesion as read on its latest scan; NULL when an undated scan records it or same-day reads disagree
+    SELECT
+        f.case_id,
+        f.lesion_id,
+        CASE WHEN count_if(f.status IS NULL) = 0 AND min(f.status) = max(f.status) THEN min(f.status) END AS status,
+        CASE WHEN count_if(f.size_mm IS NULL) = 0 AND min(f.size_mm) = max(f.size_mm) THEN min(f.size_mm) END
+            AS size_mm
+    FROM imaging_findings AS f
+    JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
+    JOIN finding_dates AS d ON d.case_id = f.case_id AND d.lesion_id = f.lesion_id
+    WHERE d.n_undated = 0 AND i.scan_date = d.latest_date
+    GROUP BY f.case_id, f.lesion_id
+),
+lesions_current AS (
+    -- each lesion with its current status and size: the latest finding, else the lesion's own summary
+    -- (validation refuses a summary status that contradicts the latest finding)
+    SELECT
+        l.case_id,
+        l.lesion_id,
+        l.organ,
+        l.laterality,
+        l.lung_relation,
+        l.pattern,
+        l.detected_date,
+        coalesce(lf.status, l.status) AS status,
+        coalesce(lf.size_mm, l.size_mm) AS size_mm,
+        l.amenable_to_lat,
+        l.treated
+    FROM lesions AS l
+    LEFT JOIN latest_findings AS lf ON lf.case_id = l.case_id AND lf.lesion_id = l.lesion_id
+),
 lesion_agg AS (
     SELECT
         l.case_id,
@@ -30,19 +87,23 @@ lesion_agg AS (
         count_if(l.organ IN ('pleura', 'pericardium') OR (l.organ = 'lung' AND l.lung_relation = 'contralateral'))
             AS n_m1a,
         count_if(l.organ = 'lung' AND l.lung_relation IS NULL) AS n_lung_relation_null,
-        count_if(l.pattern IN ('effusion', 'diffuse')) AS n_nondiscrete,
-        count_if(l.pattern IS NULL) AS n_pattern_null,
-        count_if(l.amenable_to_lat = FALSE) AS n_not_amenable,
-        count_if(l.amenable_to_lat IS NULL) AS n_amenable_null,
-        count_if(l.status = 'progressing') AS n_progressing,
-        count_if(l.status = 'new') AS n_new,
-        count_if(l.status IS NULL) AS n_status_null,
+        -- "any lesion ..." facts: a lung lesion of unknown lung_relation may be a T4 nodule (not counted), so it
+        -- can make them unknown but never TRUE (and never FALSE for "all lesions ...")
+        count_if(l.pattern IN ('effusion', 'diffuse') AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_nondiscrete,
+        count_if(l.pattern IS NULL OR (l.pattern IN ('effusion', 'diffuse') AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_pattern_null,
+        count_if(l.amenable_to_lat = FALSE AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_not_amenable,
+        count_if(l.amenable_to_lat IS NULL OR (l.amenable_to_lat = FALSE AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_amenable_null,
+        count_if(l.status = 'progressing' AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_progressing,
+        count_if(l.status = 'new' AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_new,
+        count_if(l.status IS NULL OR (l.status IN ('progressing', 'new') AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_status_null,
         count_if(l.status = 'progressing' AND l.organ <> 'brain') AS n_progressing_extracranial,
         count_if(l.status IN ('progressing', 'new') AND l.organ <> 'brain') AS n_progressing_or_new_extracranial,
         count_if(l.status IS NULL AND (l.organ IS NULL OR l.organ <> 'brain')) AS n_status_null_extracranial,
         count(DISTINCT CASE WHEN l.status IN ('progressing', 'new') AND l.organ <> 'brain' THEN l.organ END)
             AS n_progressing_or_new_extracranial_organs,
         count_if(l.organ IN ('brain', 'adrenal', 'lung', 'bone')) AS n_in_brain_adrenal_lung_bone,
+        count_if(l.organ NOT IN ('brain', 'adrenal', 'lung', 'bone')) AS n_outside_brain_adrenal_lung_bone,
+        count_if(l.organ IS NULL) AS n_organ_null,
         max(l.size_mm) AS max_lesion_size_mm,
         count_if(l.size_mm IS NULL) AS n_size_null,
         -- added for trials: per-organ counts (Iyengar liver/lung limits, SABR-COMET per-organ limit) and
@@ -55,7 +116,7 @@ lesion_agg AS (
             count_if(l.organ = 'soft_tissue'), count_if(l.organ = 'kidney'), count_if(l.organ = 'other')
         ) AS max_per_organ,
         count_if(l.status IN ('progressing', 'new')) AS n_progressing_or_new
-    FROM lesions AS l
+    FROM lesions_current AS l
     WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
     GROUP BY l.case_id
 ),
@@ -89,6 +150,7 @@ therapy_agg AS (
                 THEN arg_min(t.category, t.start_date) FILTER (WHERE t.line = 1)
         END AS first_line_first_category,
         count_if(t.line = 1 AND t.category IN ('io', 'chemo_io')) AS n_first_line_io,
+        min(t.start_date) FILTER (WHERE t.line >= 2) AS later_line_start_date,
         count_if(t.line = 1 AND t.category IS NULL) AS n_first_line_category_null
     FROM therapies AS t
     JOIN patients AS p ON p.case_id = t.case_id
@@ -99,11 +161,13 @@ new_on_first_line AS (
     -- lesion is progressive disease); unknown when its status, its detection date or the start is unknown
     SELECT
         l.case_id,
-        count_if(l.status = 'new' AND l.detected_date > ta.first_line_start_date) AS n_new_after_start,
+        count_if(l.status = 'new' AND l.detected_date > ta.first_line_start_date AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL))
+            AS n_new_after_start,
         count_if(
             l.status IS NULL OR (l.status = 'new' AND (l.detected_date IS NULL OR ta.first_line_start_date IS NULL))
+            OR (l.status = 'new' AND l.detected_date > ta.first_line_start_date AND (l.organ = 'lung' AND l.lung_relation IS NULL))
         ) AS n_unknown
-    FROM lesions AS l
+    FROM lesions_current AS l
     JOIN therapy_agg AS ta ON ta.case_id = l.case_id
     WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
     GROUP BY l.case_id
@@ -112,6 +176,278 @@ rt_agg AS (
     SELECT r.case_id, count(*) AS n_rows
     FROM rt_courses AS r
     GROUP BY r.case_id
+),
+-- >>> timeline and bounds (docs/timeline-facts.md, docs/counting.md "Counts under uncertainty")
+current_line AS (
+    -- the current line = the highest line number recorded (every line starts on or before assessment_date);
+    -- unknown when any entry's line number is unknown (it could be higher)
+    SELECT
+        ta.case_id,
+        CASE WHEN ta.n_line_null = 0 THEN ta.max_line END AS line,
+        CASE
+            WHEN ta.n_line_null = 0 AND count_if(t.line = ta.max_line AND t.start_date IS NULL) = 0
+                THEN min(t.start_date) FILTER (WHERE t.line = ta.max_line)
+        END AS start_date,
+        CASE
+            WHEN ta.n_line_null = 0 AND count_if(t.line = ta.max_line AND t.end_date IS NULL) = 0
+                THEN max(t.end_date) FILTER (WHERE t.line = ta.max_line)
+        END AS end_date,
+        CASE WHEN ta.n_line_null = 0 THEN count_if(t.line = ta.max_line AND t.end_date IS NULL) > 0 END AS ongoing,
+        CASE
+            WHEN ta.n_line_null = 0 AND count_if(t.line = ta.max_line AND t.best_response IS NULL) = 0 THEN
+                min(CASE t.best_response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
+                    FILTER (WHERE t.line = ta.max_line)
+        END AS best_response_rank
+    FROM therapies AS t
+    JOIN therapy_agg AS ta ON ta.case_id = t.case_id
+    GROUP BY ta.case_id, ta.n_line_null, ta.max_line
+),
+lesion_events AS (
+    -- per lesion: the date its current status was seen. With a timeline, the latest scan recording it; without
+    -- one, the detection date of a new lesion (case@1 dates nothing else)
+    SELECT
+        l.case_id,
+        l.lesion_id,
+        CASE WHEN fd.lesion_id IS NOT NULL THEN fd.latest_date WHEN l.status = 'new' THEN l.detected_date END
+            AS event_date,
+        fd.lesion_id IS NOT NULL AS on_timeline
+    FROM lesions_current AS l
+    LEFT JOIN finding_dates AS fd ON fd.case_id = l.case_id AND fd.lesion_id = l.lesion_id
+),
+lesion_on_therapy AS (
+    -- per lesion: was a systemic line running when its status was seen (started before that date, not ended
+    -- before it)? Kleene: counts of TRUE and of unknown rows
+    SELECT
+        e.case_id,
+        e.lesion_id,
+        count_if(t.start_date < e.event_date AND (t.end_date IS NULL OR t.end_date >= e.event_date)) AS n_active,
+        count_if((t.start_date < e.event_date AND (t.end_date IS NULL OR t.end_date >= e.event_date)) IS NULL)
+            AS n_active_unknown
+    FROM lesion_events AS e
+    JOIN therapies AS t ON t.case_id = e.case_id
+    GROUP BY e.case_id, e.lesion_id
+),
+lesion_state AS (
+    -- one row per distant-metastasis candidate (an ipsilateral other-lobe nodule is T4 and left out) with the
+    -- flags the bounded counts need. `maybe_not_metastasis`: a lung lesion of unknown lung_relation (0 or 1
+    -- metastasis). `on_therapy_progression`: the lesion is progression ON systemic therapy (a progressing lesion
+    -- while a line runs at the metastatic diagnosis or at assessment; a new lesion found while a line ran —
+    -- RECIST 1.1: a new lesion is progression); FALSE for a treatment-naive patient.
+    SELECT
+        l.case_id,
+        l.lesion_id,
+        l.organ,
+        l.status,
+        coalesce(l.organ = 'lung' AND l.lung_relation IS NULL, FALSE) AS maybe_not_metastasis,
+        CASE
+            WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
+            WHEN p.systemic_known AND coalesce(ta.n_rows, 0) = 0 THEN FALSE
+            WHEN NOT p.systemic_known THEN NULL
+            WHEN l.status = 'progressing' AND NOT le.on_timeline THEN
+                CASE
+                    WHEN ta.n_ongoing > 0 OR ta.n_active_at_mdx > 0 THEN TRUE
+                    WHEN ta.n_start_null > 0 OR p.metastatic_diagnosis_date IS NULL THEN NULL
+                    ELSE FALSE
+                END
+            WHEN l.status IN ('new', 'progressing') THEN
+                CASE
+                    WHEN lt.n_active > 0 THEN TRUE
+                    WHEN le.event_date IS NULL OR lt.n_active_unknown > 0 THEN NULL
+                    ELSE FALSE
+                END
+        END AS on_therapy_progression,
+        CASE
+            WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
+            WHEN l.status = 'progressing' THEN TRUE
+            WHEN l.status = 'new' THEN le.event_date > cl.start_date
+        END AS progression_on_current_line
+    FROM lesions_current AS l
+    JOIN patients AS p ON p.case_id = l.case_id
+    JOIN lesion_events AS le ON le.case_id = l.case_id AND le.lesion_id = l.lesion_id
+    LEFT JOIN therapy_agg AS ta ON ta.case_id = l.case_id
+    LEFT JOIN current_line AS cl ON cl.case_id = l.case_id
+    LEFT JOIN lesion_on_therapy AS lt ON lt.case_id = l.case_id AND lt.lesion_id = l.lesion_id
+    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
+),
+bounds AS (
+    -- lower and upper bounds of the counts: a lesion that may or may not be counted (unknown organ, status or
+    -- lung_relation) is in the upper bound only. The exact count is the bound when both bounds agree.
+    SELECT
+        s.case_id,
+        count_if(NOT s.maybe_not_metastasis) AS metastases_lo,
+        count(*) AS metastases_hi,
+        count_if(s.organ = 'brain') AS intracranial_lo,
+        count_if(s.organ = 'brain' OR s.organ IS NULL) AS intracranial_hi,
+        count_if(s.organ <> 'brain' AND NOT s.maybe_not_metastasis) AS extracranial_lo,
+        count_if(s.organ IS NULL OR s.organ <> 'brain') AS extracranial_hi,
+        greatest(
+            count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis THEN s.organ END),
+            CASE WHEN count_if(s.organ IS NULL) > 0 THEN 1 ELSE 0 END
+        ) AS organs_lo,
+        count(DISTINCT s.organ) + count_if(s.organ IS NULL) AS organs_hi,
+        count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' THEN s.organ END)
+            AS extracranial_organs_lo,
+        count(DISTINCT CASE WHEN s.organ <> 'brain' THEN s.organ END) + count_if(s.organ IS NULL)
+            AS extracranial_organs_hi,
+        -- residual disease: every lesion not in complete response on current imaging
+        count_if(NOT s.maybe_not_metastasis AND s.status <> 'complete_response') AS residual_lo,
+        count_if(s.status IS NULL OR s.status <> 'complete_response') AS residual_hi,
+        count_if(NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.status <> 'complete_response')
+            AS residual_extracranial_lo,
+        count_if((s.organ IS NULL OR s.organ <> 'brain') AND (s.status IS NULL OR s.status <> 'complete_response'))
+            AS residual_extracranial_hi,
+        -- progression on systemic therapy (oligoprogression sites)
+        count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS progressing_lo,
+        count_if(s.on_therapy_progression IS NOT FALSE) AS progressing_hi,
+        count_if(NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.on_therapy_progression)
+            AS progressing_extracranial_lo,
+        count_if((s.organ IS NULL OR s.organ <> 'brain') AND s.on_therapy_progression IS NOT FALSE)
+            AS progressing_extracranial_hi,
+        count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.on_therapy_progression
+            THEN s.organ END) AS progressing_extracranial_organs_lo,
+        count(DISTINCT CASE WHEN s.organ <> 'brain' AND s.on_therapy_progression IS NOT FALSE THEN s.organ END)
+            + count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE)
+            AS progressing_extracranial_organs_hi,
+        -- a lung lesion of unknown lung_relation may be a T4 nodule, which is not counted: it makes these unknown
+        count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS n_progression_on_therapy,
+        count_if(s.on_therapy_progression IS NULL OR (s.maybe_not_metastasis AND s.on_therapy_progression))
+            AS n_progression_on_therapy_unknown,
+        count_if(NOT s.maybe_not_metastasis AND s.progression_on_current_line) AS n_progression_current_line,
+        count_if(
+            s.progression_on_current_line IS NULL OR (s.maybe_not_metastasis AND s.progression_on_current_line)
+        ) AS n_progression_current_line_unknown
+    FROM lesion_state AS s
+    GROUP BY s.case_id
+),
+line_progression AS (
+    -- progression on the current line: a progressing lesion, or a lesion new since the line started (RECIST 1.1)
+    SELECT
+        p.case_id,
+        cl.line,
+        cl.best_response_rank,
+        CASE
+            WHEN cl.line IS NULL OR NOT p.lesions_known THEN NULL
+            WHEN coalesce(b.n_progression_current_line, 0) > 0 THEN TRUE
+            WHEN coalesce(b.n_progression_current_line_unknown, 0) > 0 THEN NULL
+            ELSE FALSE
+        END AS progressed
+    FROM patients AS p
+    JOIN current_line AS cl ON cl.case_id = p.case_id
+    LEFT JOIN bounds AS b ON b.case_id = p.case_id
+),
+scan_ranks AS (
+    -- each dated restaging scan read on or after the start of the current line, with its RECIST 1.1 rank:
+    -- a finding `new` on that scan makes it PD whatever the sizes ("unequivocal new lesion" = PD); NE is unknown
+    SELECT
+        i.case_id,
+        i.scan_date,
+        CASE
+            WHEN count_if(f.status = 'new') > 0 THEN 4
+            ELSE min(CASE i.response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
+        END AS rank_lo,
+        CASE
+            WHEN count_if(f.status = 'new') > 0 THEN 4
+            WHEN count_if(i.response IS NULL OR i.response = 'NE') > 0 THEN NULL
+            ELSE max(CASE i.response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
+        END AS rank_hi
+    FROM imaging AS i
+    JOIN current_line AS cl ON cl.case_id = i.case_id
+    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    WHERE i.purpose = 'restaging' AND i.scan_date > cl.start_date
+    GROUP BY i.case_id, i.scan_date
+),
+latest_restaging AS (
+    -- the latest restaging of the current line; same-day reads that disagree leave it unread
+    SELECT
+        r.case_id,
+        max(r.scan_date) AS scan_date,
+        arg_max(CASE WHEN r.rank_lo = r.rank_hi THEN r.rank_lo END, r.scan_date) AS rank
+    FROM scan_ranks AS r
+    GROUP BY r.case_id
+),
+line_state AS (
+    -- response at the latest restaging of the current line as a range of RECIST ranks (1 CR, 2 PR, 3 SD, 4 PD).
+    -- A read restaging gives the exact rank. Without one the range comes from the line's best response: once the
+    -- line has progressed it is PD; while it has not, the best response continues (RECIST 1.1 clarification at
+    -- recist.eortc.org: a confirmed PR stays PR until PD criteria are met; docs/timeline-facts.md); with
+    -- progression unknown it is the best response or PD.
+    SELECT
+        lp.case_id,
+        lp.progressed,
+        lr.scan_date AS restaging_date,
+        CASE
+            WHEN lr.rank IS NOT NULL THEN lr.rank
+            WHEN lp.progressed THEN 4
+            ELSE coalesce(lp.best_response_rank, 1)
+        END AS rank_min,
+        CASE
+            WHEN lr.rank IS NOT NULL THEN lr.rank
+            WHEN lp.progressed OR lp.best_response_rank = 4 THEN 4
+            WHEN NOT lp.progressed THEN coalesce(lp.best_response_rank, 3)
+            ELSE 4
+        END AS rank_max
+    FROM line_progression AS lp
+    LEFT JOIN latest_restaging AS lr ON lr.case_id = lp.case_id
+),
+t4_nodules AS (
+    SELECT l.case_id, l.lesion_id FROM lesions AS l WHERE l.lung_relation = 'ipsilateral_other_lobe'
+),
+first_line_progression AS (
+    -- the first scan after first line started (and before any later line) that shows progression: overall PD,
+    -- or a lesion new or progressing on it
+    SELECT i.case_id, min(i.scan_date) AS progression_date
+    FROM imaging AS i
+    JOIN therapy_agg AS ta ON ta.case_id = i.case_id
+    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    WHERE i.scan_date > ta.first_line_start_date
+        AND (ta.later_line_start_date IS NULL OR i.scan_date <= ta.later_line_start_date)
+        AND (i.response = 'PD' OR f.status IN ('new', 'progressing'))
+    GROUP BY i.case_id
+),
+latest_scan AS (
+    -- the latest scan whose findings were read (`findings` given, even empty: nothing seen); unknown when a read
+    -- scan is undated (it might be the latest)
+    SELECT i.case_id, CASE WHEN count_if(i.scan_date IS NULL) = 0 THEN max(i.scan_date) END AS scan_date
+    FROM imaging AS i
+    WHERE i.findings_known
+    GROUP BY i.case_id
+),
+latest_scan_lesions AS (
+    -- what the scans of that date show: lesions present (not in complete response) and lesions new; a T4
+    -- ipsilateral nodule is not a metastasis; a finding without status leaves both unknown
+    SELECT
+        ls.case_id,
+        count(DISTINCT CASE WHEN f.status <> 'complete_response' AND t4.lesion_id IS NULL THEN f.lesion_id END)
+            AS n_present,
+        count_if(f.lesion_id IS NOT NULL AND f.status IS NULL) AS n_status_null,
+        count(DISTINCT CASE WHEN f.status = 'new' AND t4.lesion_id IS NULL THEN f.lesion_id END) AS n_new
+    FROM latest_scan AS ls
+    JOIN imaging AS i ON i.case_id = ls.case_id AND i.scan_date = ls.scan_date
+    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    LEFT JOIN t4_nodules AS t4 ON t4.case_id = f.case_id AND t4.lesion_id = f.lesion_id
+    WHERE i.findings_known
+    GROUP BY ls.case_id
+),
+previous_scan AS (
+    SELECT i.case_id, count(*) AS n_earlier
+    FROM imaging AS i
+    JOIN latest_scan AS ls ON ls.case_id = i.case_id
+    WHERE i.scan_date < ls.scan_date
+    GROUP BY i.case_id
+),
+primary_treatment AS (
+    -- curative-intent local treatment of the primary (surgery, SBRT, chemoradiotherapy ... with intent curative)
+    SELECT
+        lt.case_id,
+        count_if(lt.intent = 'curative') AS n_curative,
+        count_if(lt.intent IS NULL) AS n_intent_null,
+        CASE
+            WHEN count_if(lt.intent = 'curative' AND lt.treatment_date IS NULL) = 0
+                THEN min(lt.treatment_date) FILTER (WHERE lt.intent = 'curative')
+        END AS first_curative_date
+    FROM local_treatments AS lt
+    WHERE lt.target = 'primary'
+    GROUP BY lt.case_id
 )
 SELECT
     p.case_id,
@@ -158,25 +494,38 @@ SELECT
     date_diff('day', p.diagnosis_date, p.metastatic_diagnosis_date) / 30.4375 AS months_primary_to_metastatic,
     date_diff('day', p.metastatic_diagnosis_date, p.assessment_date) AS days_since_metastatic_diagnosis,
     -- staging
-    p.fdg_pet_ct_date,
-    p.brain_mri_date,
+    ss.fdg_pet_ct_date,
+    ss.brain_mri_date,
     p.mediastinal_staging,
-    date_diff('day', p.fdg_pet_ct_date, p.assessment_date) AS days_since_fdg_pet_ct,
-    date_diff('day', p.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
+    date_diff('day', ss.fdg_pet_ct_date, p.assessment_date) AS days_since_fdg_pet_ct,
+    date_diff('day', ss.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
     -- lesion counts (counting units: see docs/counting.md)
     p.lesions_known,
-    CASE WHEN p.lesions_known AND coalesce(la.n_lung_relation_null, 0) = 0 THEN coalesce(la.n_rows, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.metastases_lo, 0) = coalesce(b.metastases_hi, 0)
+            THEN coalesce(b.metastases_lo, 0)
+    END
         AS n_metastases,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_brain, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.intracranial_lo, 0) = coalesce(b.intracranial_hi, 0)
+            THEN coalesce(b.intracranial_lo, 0)
+    END
         AS n_intracranial,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extracranial, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.extracranial_lo, 0) = coalesce(b.extracranial_hi, 0)
+            THEN coalesce(b.extracranial_lo, 0)
+    END
         AS n_extracranial,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_organs_distinct, 0) END
+    CASE
+        WHEN p.lesions_known AND coalesce(b.organs_lo, 0) = coalesce(b.organs_hi, 0)
+            THEN coalesce(b.organs_lo, 0)
+    END
         AS n_organs,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
-            THEN coalesce(la.n_extracranial_organs_distinct, 0)
-    END AS n_extracranial_organs,
+        WHEN p.lesions_known AND coalesce(b.extracranial_organs_lo, 0) = coalesce(b.extracranial_organs_hi, 0)
+            THEN coalesce(b.extracranial_organs_lo, 0)
+    END
+        AS n_extracranial_organs,
     CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extrathoracic, 0) END
         AS n_extrathoracic,
     CASE
@@ -214,16 +563,21 @@ SELECT
         ELSE FALSE
     END AS any_lesion_new,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
-            THEN coalesce(la.n_progressing_or_new_extracranial, 0)
-    END AS n_progressing_extracranial,
+        WHEN p.lesions_known AND coalesce(b.progressing_extracranial_lo, 0) = coalesce(b.progressing_extracranial_hi, 0)
+            THEN coalesce(b.progressing_extracranial_lo, 0)
+    END
+        AS n_progressing_extracranial,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) + coalesce(la.n_status_null_extracranial, 0) = 0
-            THEN coalesce(la.n_progressing_or_new_extracranial_organs, 0)
-    END AS n_progressing_extracranial_organs,
+        WHEN p.lesions_known AND coalesce(b.progressing_extracranial_organs_lo, 0) = coalesce(b.progressing_extracranial_organs_hi, 0)
+            THEN coalesce(b.progressing_extracranial_organs_lo, 0)
+    END
+        AS n_progressing_extracranial_organs,
+    -- a lung lesion of unknown lung_relation is in the list whether or not it is a metastasis
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
-            THEN coalesce(la.n_rows, 0) = coalesce(la.n_in_brain_adrenal_lung_bone, 0)
+        WHEN NOT p.lesions_known THEN NULL
+        WHEN coalesce(la.n_outside_brain_adrenal_lung_bone, 0) > 0 THEN FALSE
+        WHEN coalesce(la.n_organ_null, 0) > 0 THEN NULL
+        ELSE TRUE
     END AS all_lesions_in_brain_adrenal_lung_bone,
     CASE WHEN p.lesions_known AND coalesce(la.n_size_null, 0) = 0 THEN la.max_lesion_size_mm END
         AS max_lesion_size_mm,
@@ -290,13 +644,95 @@ SELECT
             THEN coalesce(la.n_extracranial, 0)
     END AS n_extracranial_with_primary
     , CASE
-        WHEN p.lesions_known AND coalesce(la.n_status_null, 0) + coalesce(la.n_lung_relation_null, 0) = 0
-            THEN coalesce(la.n_progressing_or_new, 0)
-    END AS n_progressing_sites
+        WHEN p.lesions_known AND coalesce(b.progressing_lo, 0) = coalesce(b.progressing_hi, 0)
+            THEN coalesce(b.progressing_lo, 0)
+    END
+        AS n_progressing_sites
     , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
         AS months_first_line_to_metastatic_diagnosis
+    -- >>> bounds and timeline facts (docs/counting.md, docs/timeline-facts.md)
+    , CASE WHEN p.lesions_known THEN coalesce(b.metastases_lo, 0) END AS n_metastases_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.metastases_hi, 0) END AS n_metastases_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.intracranial_lo, 0) END AS n_intracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.intracranial_hi, 0) END AS n_intracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_lo, 0) END AS n_extracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_hi, 0) END AS n_extracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.organs_lo, 0) END AS n_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.organs_hi, 0) END AS n_organs_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_organs_lo, 0) END AS n_extracranial_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.extracranial_organs_hi, 0) END AS n_extracranial_organs_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_lo, 0) END AS n_residual_metastases_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_hi, 0) END AS n_residual_metastases_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_extracranial_lo, 0) END AS n_residual_extracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.residual_extracranial_hi, 0) END AS n_residual_extracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_lo, 0) END AS n_progressing_sites_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_hi, 0) END AS n_progressing_sites_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_lo, 0) END AS n_progressing_extracranial_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_hi, 0) END AS n_progressing_extracranial_max
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_lo, 0) END
+        AS n_progressing_extracranial_organs_min
+    , CASE WHEN p.lesions_known THEN coalesce(b.progressing_extracranial_organs_hi, 0) END
+        AS n_progressing_extracranial_organs_max
+    , CASE
+        WHEN p.lesions_known AND coalesce(b.residual_lo, 0) = coalesce(b.residual_hi, 0)
+            THEN coalesce(b.residual_lo, 0)
+    END
+        AS n_residual_metastases
+    , CASE
+        WHEN p.lesions_known AND coalesce(b.residual_extracranial_lo, 0) = coalesce(b.residual_extracranial_hi, 0)
+            THEN coalesce(b.residual_extracranial_lo, 0)
+    END
+        AS n_residual_extracranial
+    , CASE
+        WHEN NOT p.lesions_known THEN NULL
+        WHEN coalesce(b.n_progression_on_therapy, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_progression_on_therapy_unknown, 0) > 0 THEN NULL
+        ELSE FALSE
+    END AS progression_on_systemic_therapy
+    , CASE WHEN NOT p.systemic_known THEN NULL WHEN coalesce(ta.n_rows, 0) = 0 THEN 0 ELSE cl.line END AS current_line
+    , cl.start_date AS current_line_start_date
+    , date_diff('day', cl.start_date, CASE WHEN cl.ongoing THEN p.assessment_date ELSE cl.end_date END) / 30.4375
+        AS current_line_months
+    , ls.progressed AS progression_on_current_line
+    , ls.rank_min AS current_line_response_rank_min
+    , ls.rank_max AS current_line_response_rank_max
+    , CASE
+        WHEN ls.rank_min = ls.rank_max THEN
+            CASE ls.rank_min WHEN 1 THEN 'CR' WHEN 2 THEN 'PR' WHEN 3 THEN 'SD' WHEN 4 THEN 'PD' END
+    END AS current_line_response
+    , CASE
+        WHEN flp.progression_date IS NOT NULL
+            THEN date_diff('day', ta.first_line_start_date, flp.progression_date) / 30.4375
+        WHEN cl.line = 1 THEN date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
+    END AS first_line_benefit_months
+    , ls.restaging_date AS current_line_restaging_date
+    -- timeline facts (docs/timeline-facts.md): NULL for a case without findings (case@1 has none)
+    , lsc.scan_date AS latest_imaging_date
+    , CASE WHEN lsl.n_status_null = 0 THEN lsl.n_present END AS n_lesions_on_latest_imaging
+    , CASE WHEN coalesce(ps.n_earlier, 0) > 0 AND lsl.n_status_null = 0 THEN lsl.n_new END
+        AS n_new_since_previous_scan
+    -- the primary: a curative-intent local treatment in the timeline; a known timeline without one is FALSE only
+    -- when no treatment of the primary has an unknown intent. Without a timeline, the case@1 primary status
+    -- (resected or controlled = treated definitively; untreated = no treatment at all)
+    , CASE
+        WHEN pt.n_curative > 0 THEN TRUE
+        WHEN pt.n_intent_null > 0 THEN NULL
+        WHEN p.local_treatments_known THEN FALSE
+        WHEN p.primary_status IN ('resected', 'controlled') THEN TRUE
+        WHEN p.primary_status = 'untreated' THEN FALSE
+    END AS primary_curative_treatment
+    , pt.first_curative_date AS primary_curative_treatment_date
 FROM patients AS p
+LEFT JOIN staging_scans AS ss ON ss.case_id = p.case_id
 LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id
 LEFT JOIN therapy_agg AS ta ON ta.case_id = p.case_id
 LEFT JOIN new_on_first_line AS nf ON nf.case_id = p.case_id
 LEFT JOIN rt_agg AS ra ON ra.case_id = p.case_id
+LEFT JOIN bounds AS b ON b.case_id = p.case_id
+LEFT JOIN current_line AS cl ON cl.case_id = p.case_id
+LEFT JOIN line_state AS ls ON ls.case_id = p.case_id
+LEFT JOIN latest_scan AS lsc ON lsc.case_id = p.case_id
+LEFT JOIN first_line_progression AS flp ON flp.case_id = p.case_id
+LEFT JOIN latest_scan_lesions AS lsl ON lsl.case_id = p.case_id
+LEFT JOIN previous_scan AS ps ON ps.case_id = p.case_id
+LEFT JOIN primary_treatment AS pt ON pt.case_id = p.case_id
