@@ -23,6 +23,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from oligoboard.case.convert import upgrade_v1
 from oligoboard.case.models import Case
 from oligoboard.cli.batch import load_checked
 from oligoboard.cli.main import main
@@ -68,12 +69,26 @@ def _fields(model: type[BaseModel], loc: Loc = ()) -> Iterator[tuple[Loc, bool]]
 
 def _full(kb: KnowledgeBase) -> dict[str, Any]:
     """The test baseline with every optional part present, so every field path exists."""
-    out = copy.deepcopy(BASE)
+    out = upgrade_v1(copy.deepcopy(BASE))  # the walk follows the case@2 models
     out["patient"]["birth_date"] = "1960-01-01"
     out["lesions"][0]["lung_relation"] = None
     out["systemic_therapy"] = [{"line": 1, "regimen": "carboplatin", "start_date": "2026-08-20"}]
     out["radiotherapy_courses"] = [
         {"id": "RT1", "target": "L1", "technique": "sbrt", "total_dose_gy": 30, "fractions": 5, "oar": {}}
+    ]
+    out["imaging"] = [
+        {
+            "id": "S1",
+            "date": "2026-09-01",
+            "modality": "ct",
+            "purpose": "restaging",
+            "brain": False,
+            "response": "SD",
+            "findings": [{"lesion": "L1", "status": "stable", "size_mm": 12}],
+        }
+    ]
+    out["local_treatments"] = [
+        {"id": "T1", "target": "primary", "modality": "surgery", "intent": "curative", "date": "2026-07-01"}
     ]
     out["answers"] = {kb.answer_keys[0]: True}
     return out
