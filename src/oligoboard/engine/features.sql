@@ -11,8 +11,11 @@
 --    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
 --    makes every count unknown (it may or may not be a metastasis). Organs are counted by the schema's organ value, so
 --    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system").
---  * Months are days / 30.4375 (mean Gregorian month) for display and thresholds on durations; calendar
---    cut-offs (the 6-month synchronous rule) compare dates with INTERVAL arithmetic in the knowledge files.
+--  * Calendar convention, one for every "N months" and every age (docs/knowledge-format.md, "Dates"): a
+--    duration in months is the number of complete calendar months, date_sub('month', start, end), so
+--    `months >= N` holds exactly when end >= start + INTERVAL N MONTH (month ends clamped: 31 Jan + 1 month
+--    = 28/29 Feb), the same arithmetic the knowledge files use for cut-offs ("within 6 months"). Age is
+--    complete calendar years, date_sub('year', birth_date, assessment_date): an 18th birthday is 18.
 WITH
 lesion_agg AS (
     SELECT
@@ -117,8 +120,7 @@ SELECT
     p.case_id,
     p.assessment_date,
     -- patient
-    coalesce(p.age_years, CAST(floor(date_diff('day', p.birth_date, p.assessment_date) / 365.25) AS INTEGER))
-        AS age_years,
+    coalesce(CAST(date_sub('year', p.birth_date, p.assessment_date) AS INTEGER), p.age_years) AS age_years,
     p.sex,
     p.ecog,
     -- tumour
@@ -155,7 +157,7 @@ SELECT
     p.omd_before,
     p.prior_thoracic_rt,
     date_diff('day', p.diagnosis_date, p.metastatic_diagnosis_date) AS days_primary_to_metastatic,
-    date_diff('day', p.diagnosis_date, p.metastatic_diagnosis_date) / 30.4375 AS months_primary_to_metastatic,
+    date_sub('month', p.diagnosis_date, p.metastatic_diagnosis_date) AS months_primary_to_metastatic,
     date_diff('day', p.metastatic_diagnosis_date, p.assessment_date) AS days_since_metastatic_diagnosis,
     -- staging
     p.fdg_pet_ct_date,
@@ -251,11 +253,11 @@ SELECT
     ta.first_line_start_date,
     CASE WHEN ta.n_first_line_ongoing = 0 THEN ta.first_line_last_end_date END AS first_line_end_date,
     CASE WHEN ta.n_first_line_rows > 0 THEN ta.n_first_line_ongoing > 0 END AS first_line_ongoing,
-    date_diff(
-        'day',
+    date_sub(
+        'month',
         ta.first_line_start_date,
         CASE WHEN ta.n_first_line_ongoing > 0 THEN p.assessment_date ELSE ta.first_line_last_end_date END
-    ) / 30.4375 AS first_line_months,
+    ) AS first_line_months,
     CASE WHEN ta.n_first_line_cycles_null = 0 THEN ta.first_line_cycles_sum END AS first_line_cycles,
     CASE
         WHEN ta.n_first_line_rows > 0 AND ta.n_first_line_response_null = 0 THEN
@@ -293,7 +295,7 @@ SELECT
         WHEN p.lesions_known AND coalesce(la.n_status_null, 0) + coalesce(la.n_lung_relation_null, 0) = 0
             THEN coalesce(la.n_progressing_or_new, 0)
     END AS n_progressing_sites
-    , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
+    , date_sub('month', ta.first_line_start_date, p.metastatic_diagnosis_date)
         AS months_first_line_to_metastatic_diagnosis
 FROM patients AS p
 LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id

@@ -322,6 +322,31 @@ def shift(value: Any, months: int, days: int) -> datetime | None:
     return shifted
 
 
+def _whole_months(start: date, end: date) -> int:
+    """Complete calendar months from `start` to `end` (start <= end): the largest m with start + m months <= end."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    shifted = shift(start, months, 0)
+    assert shifted is not None
+    return months - 1 if shifted.date() > end else months
+
+
+def date_sub(part: str, start: Any, end: Any) -> int | None:
+    """`date_sub('month' | 'year', start, end)` on DATEs: complete calendar months (years) from start to end.
+
+    The project's one month convention (docs/knowledge-format.md): `date_sub('month', a, b) >= n` exactly when
+    `b >= a + INTERVAL n MONTH` (months clamped to the month's end, so 31 Jan + 1 month is 28/29 Feb); a
+    negative span counts backwards; years are months // 12 truncated toward zero, as DuckDB does.
+    """
+    if start is None or end is None:
+        return None
+    if type(start) is not date or type(end) is not date:
+        raise SqlRuntimeError(f"Binder Error: date_sub of {sql_type(start)} and {sql_type(end)}")
+    months = _whole_months(start, end) if start <= end else -_whole_months(end, start)
+    if part == "year":
+        return -((-months) // 12) if months < 0 else months // 12
+    return months
+
+
 # ---- casts --------------------------------------------------------------------------------------------
 
 
