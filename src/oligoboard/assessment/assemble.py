@@ -18,6 +18,7 @@ from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.engine.runner import Engine
 from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.guidelines.ablative import ablative_definition
 from oligoboard.guidelines.section import recommendations_section
 from oligoboard.trials.section import trials_section
 
@@ -61,6 +62,6 @@ def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any
     }
     out.update(recommendations)
     out.update(trials)
-    out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses)
+    out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses, ablative_definition(kb))
     out["radiotherapy_cumulative"] = cumulative_section(case.radiotherapy_courses)
     return out

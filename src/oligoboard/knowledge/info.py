@@ -180,6 +180,16 @@ class AblativeInfo(_Info):
     source: str
     conflict: Conflict | None = None
 
+    @model_validator(mode="after")
+    def _conflict_readings_are_operators(self) -> AblativeInfo:
+        """A conflict about the ablative threshold is about its comparison: each reading names an operator."""
+        for reading in self.conflict.readings if self.conflict else []:
+            if reading.operator is None or reading.sql is not None:
+                raise ValueError(
+                    f"conflict reading {reading.id!r}: an ablative reading needs `operator` only"
+                )
+        return self
+
 
 class PrognosticGroup(_Info):
     definition: str

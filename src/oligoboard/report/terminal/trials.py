@@ -39,6 +39,7 @@ def _deciding_text(item: dict[str, Any]) -> Text:
     for cid in item["deciding"]:
         c = crits[cid]
         missing = f" — collect {', '.join(c['missing'])}" if c["missing"] else ""
+        missing += "".join(f" [sources conflict: {r['set_status']} under the {r['id']} reading]" for r in (c.get("conflict") or {}).get("readings", []) if c["conflict"]["decisive"] and not r["applied"])  # fmt: skip
         parts.append(f"{c['number']} {c['text']}{missing}")
     return Text("\n".join(parts) if parts else "all criteria met")
 
