@@ -176,3 +176,31 @@ def test_a_broken_conflict_fails_the_load(tmp_path: Path, what: str, text: str, 
 def test_the_synthetic_conflict_loads(tmp_path: Path) -> None:
     kb = load_knowledge(classification_tree(tmp_path, {"TEST-C.yaml": TRIAL}))
     assert [r for r, _ in kb.rule_set("TEST-C").criteria[0].readings] == ["a", "b"]
+
+
+OTHERS = [
+    # trial, criterion, case edits, status under the applied reading, under the other, other reading id
+    ("NCT06114108", "ecog", {"patient": {"ecog": 0}}, "met", "met", "lay_summary"),  # 'ECOG performance status ≤ 1'
+    ("NCT06114108", "ecog", {"patient": {"ecog": 1}}, "met", "not_met", "lay_summary"),  # vs the lay summary 'ECOG <1'
+    ("NCT02417662", "one-to-five-lesions", {"lesions": [lesion(i, "bone") for i in range(1, 4)]}, "met", "met",
+     "original"),  # current '1–5 metastases in ≤ 3 organs' vs original '1–3 metastases'
+    ("NCT02417662", "one-to-five-lesions", {"lesions": [lesion(i, "bone") for i in range(1, 5)]}, "met", "not_met",
+     "original"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("trial", "criterion", "edits", "applied", "other", "other_id"), OTHERS)
+def test_converted_conflicts(
+    engine: Engine,
+    trial: str,
+    criterion: str,
+    edits: dict[str, Any],
+    applied: str,
+    other: str,
+    other_id: str,
+) -> None:
+    out = assess(build(**edits), engine)
+    crit = _criterion(_trial(out, trial), criterion)
+    readings = {r["id"]: r for r in crit["conflict"]["readings"]}
+    assert readings[crit["conflict"]["applied"]]["status"] == crit["status"] == applied
+    assert readings[other_id]["status"] == other
