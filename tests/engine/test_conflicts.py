@@ -204,3 +204,25 @@ def test_converted_conflicts(
     readings = {r["id"]: r for r in crit["conflict"]["readings"]}
     assert readings[crit["conflict"]["applied"]]["status"] == crit["status"] == applied
     assert readings[other_id]["status"] == other
+
+
+@pytest.mark.parametrize("backend", ["python", "duckdb"])
+@pytest.mark.parametrize(
+    ("end", "evidence", "quick_guide"),
+    [("2026-04-30", "met", "not_met"), ("2026-05-01", "met", "met"), ("2026-04-29", "not_met", "not_met")],
+)
+def test_dlcg_rec4_minimum_3_months_vs_more_than_3(
+    engine: Engine, backend: str, end: str, evidence: str, quick_guide: str
+) -> None:
+    """Seed 002: 'minimum 3 maneders systemisk behandling' (line 215) vs '> 3 mdr.' (rec. 4, line 21)."""
+    therapy = [
+        {"line": 1, "category": "chemo_io", "start_date": "2026-01-31", "end_date": end, "cycles": 4,
+         "best_response": "SD"}
+    ]  # fmt: skip
+    case = build(systemic_therapy=therapy, assessment_date="2026-10-01")
+    out = assemble(case, engine.evaluate_one(case, backend=backend), engine.kb)
+    rec = next(r for r in out["recommendations"] if r["id"] == "dlcg-2025-4")
+    readings = {
+        r["id"]: r["status"] for r in _criterion(rec, "timing-systemic-3-months")["conflict"]["readings"]
+    }
+    assert readings == {"evidence_section": evidence, "quick_guide": quick_guide}

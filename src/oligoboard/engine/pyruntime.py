@@ -336,6 +336,10 @@ def date_sub(part: str, start: Any, end: Any) -> int | None:
     The project's one month convention (docs/knowledge-format.md): `date_sub('month', a, b) >= n` exactly when
     `b >= a + INTERVAL n MONTH` (months clamped to the month's end, so 31 Jan + 1 month is 28/29 Feb); a
     negative span counts backwards; years are months // 12 truncated toward zero, as DuckDB does.
+
+    Example:
+        >>> date_sub("month", date(2026, 1, 31), date(2026, 2, 28)), date_sub("year", date(2008, 10, 1), date(2026, 10, 1))
+        (1, 18)
     """
     if start is None or end is None:
         return None
