@@ -322,12 +322,21 @@ def shift(value: Any, months: int, days: int) -> datetime | None:
     return shifted
 
 
-def _whole_months(start: date, end: date) -> int:
+def _whole_months(start: datetime, end: datetime) -> int:
     """Complete calendar months from `start` to `end` (start <= end): the largest m with start + m months <= end."""
     months = (end.year - start.year) * 12 + end.month - start.month
     shifted = shift(start, months, 0)
     assert shifted is not None
-    return months - 1 if shifted.date() > end else months
+    return months - 1 if shifted > end else months
+
+
+def _midnight(value: Any) -> datetime:
+    """A DATE, or a TIMESTAMP at midnight (DATE + INTERVAL), as a datetime; times of day are not implemented."""
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, datetime) and value.time() == datetime.min.time() and value.tzinfo is None:
+        return value
+    raise SqlRuntimeError(f"Not implemented Error: date_sub of a {sql_type(value)} with a time of day")
 
 
 def date_sub(part: str, start: Any, end: Any) -> int | None:
@@ -343,9 +352,8 @@ def date_sub(part: str, start: Any, end: Any) -> int | None:
     """
     if start is None or end is None:
         return None
-    if type(start) is not date or type(end) is not date:
-        raise SqlRuntimeError(f"Binder Error: date_sub of {sql_type(start)} and {sql_type(end)}")
-    months = _whole_months(start, end) if start <= end else -_whole_months(end, start)
+    a, b = _midnight(start), _midnight(end)
+    months = _whole_months(a, b) if a <= b else -_whole_months(b, a)
     if part == "year":
         return -((-months) // 12) if months < 0 else months // 12
     return months
