@@ -282,3 +282,30 @@ def test_no_rule_uses_another_month_convention(kb: KnowledgeBase) -> None:
     ]
     texts += [r.when for dl in kb.decision_lists for r in dl.spec.rules]
     assert not [t for t in texts if re.search(r"30\.4|365|/\s*30\b|'day'", t)]
+
+
+def test_every_month_feature_uses_the_convention() -> None:
+    """Each `*months*` column of features.sql is `date_sub('month', …)` and no day-count month is left.
+
+    Guards features added later (months on the current line, months of benefit): one convention, defined once.
+    """
+    from sqlglot import exp
+
+    from oligoboard.engine.compile import FEATURES_SQL
+    from oligoboard.engine.statement import features_tree
+
+    assert not re.search(r"30\.4|365\.2", FEATURES_SQL.read_text(encoding="utf-8").split("WITH", 1)[1])
+    tree = features_tree()
+    month_columns = [e for e in tree.expressions if "month" in e.alias_or_name]
+    assert {e.alias_or_name for e in month_columns} >= {
+        "months_primary_to_metastatic",
+        "first_line_months",
+        "months_first_line_to_metastatic_diagnosis",
+    }
+    for column in month_columns:
+        calls = [
+            f
+            for f in column.find_all(exp.Anonymous)
+            if f.name.lower() == "date_sub" and f.expressions[0].name == "month"
+        ]
+        assert calls, column.alias_or_name
