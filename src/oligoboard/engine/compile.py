@@ -175,8 +175,9 @@ def _compile_readings(
     """Every reading of a criterion's conflict as a definition of the same statement, so the engine computes the
     verdict under each reading for every case (no Python re-evaluation that could drift from the SQL).
 
-    The applied reading is the criterion itself (the spec checks its `sql` is the criterion's). A reading
-    may not read a decision list: the statement computes definitions before decision lists.
+    The applied reading is compiled too (the spec checks its `sql` is the criterion's), so every reading is
+    reported the same way and a test can hold the applied one equal to the criterion. A reading may not read
+    a decision list: the statement computes definitions before decision lists.
     """
     assert crit.conflict is not None
     out: list[tuple[str, str]] = []
