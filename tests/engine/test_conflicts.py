@@ -226,3 +226,35 @@ def test_dlcg_rec4_minimum_3_months_vs_more_than_3(
         r["id"]: r["status"] for r in _criterion(rec, "timing-systemic-3-months")["conflict"]["readings"]
     }
     assert readings == {"evidence_section": evidence, "quick_guide": quick_guide}
+
+
+APPLIED_CASES = [
+    {},
+    {"lesions": [lesion(i, "bone") for i in range(1, 5)], "patient": {"ecog": 1}},
+    {"lesions": [], "patient": {"ecog": None}},
+    {
+        "systemic_therapy": [
+            {"line": 1, "category": "chemo_io", "start_date": "2026-01-31", "end_date": "2026-04-30",
+             "cycles": 4, "best_response": "SD"}
+        ],
+        "assessment_date": "2026-10-01",
+    },
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["python", "duckdb"])
+@pytest.mark.parametrize("edits", APPLIED_CASES)
+def test_the_applied_reading_repeats_the_criterion_value(
+    engine: Engine, backend: str, edits: dict[str, Any]
+) -> None:
+    result = engine.evaluate_one(build(**edits), backend=backend)
+    checked = 0
+    for rs in result.rule_sets.values():
+        for c in rs.criteria:
+            conflict = c.compiled.spec.conflict
+            if conflict is None:
+                continue
+            applied = dict(c.compiled.readings)[conflict.applied]
+            assert result.definitions[applied] is c.value, (rs.id, c.id)
+            checked += 1
+    assert checked >= 4
