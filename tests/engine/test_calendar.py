@@ -210,7 +210,7 @@ def test_nct06523673_three_months_of_benefit_on_both_sides(
         (rs.spec.id, c.spec.id)
         for rs in kb.rule_sets
         for c in rs.criteria
-        if c.spec.sql and "months_first_line_to_metastatic_diagnosis >= 3" in c.spec.sql
+        if c.spec.sql and "first_line_benefit_months >= 3" in c.spec.sql
     ]
     therapy = [
         {
