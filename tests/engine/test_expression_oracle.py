@@ -297,6 +297,13 @@ DATES = [
     "date_diff('day', dt, dt + INTERVAL 1 MONTH)",
     "date_diff('day', dt, CAST(ds AS DATE))",
     "date_diff('day', dt, CAST(ds AS DATE)) / 30.4375",
+    # the calendar convention (docs/knowledge-format.md): complete months and years, NULLs, both directions
+    "date_sub('month', dt, DATE '2020-03-31')",
+    "date_sub('month', DATE '2020-03-31', dt)",
+    "date_sub('month', dt, CAST(ds AS DATE))",
+    "date_sub('year', dt, DATE '2038-02-28')",
+    "date_sub('year', DATE '2038-02-28', dt)",
+    "date_sub('month', dt, dt + INTERVAL 1 MONTH)",
     "dt + INTERVAL 1 MONTH >= DATE '2020-02-29'",
     "dt + INTERVAL 1 MONTH = dt + INTERVAL 31 DAY",
     "dt + INTERVAL 1 MONTH > dt",

@@ -71,7 +71,7 @@ def test_first_line_duration_and_on_therapy(engine: Engine) -> None:
         engine, assessment_date="2026-10-01", metastatic_diagnosis_date="2026-08-15", systemic_therapy=therapy
     )
     assert f["on_systemic_at_metastatic_diagnosis"] is True
-    assert f["first_line_months"] == pytest.approx(122 / 30.4375)
+    assert f["first_line_months"] == 4  # 1 June → 1 October: 4 complete calendar months (test_calendar.py)
     assert f["first_line_best_response"] == "SD" and f["first_line_ongoing"] is True
 
 

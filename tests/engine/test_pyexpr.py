@@ -73,12 +73,19 @@ def test_a_node_type_not_in_the_table_is_refused(sql: str) -> None:
 
 def test_every_registered_rule_has_an_emitter() -> None:
     assert all(rule.emit is not None for rule in EXPRESSIONS.values())
-    assert exp.Window not in EXPRESSIONS and exp.Anonymous not in EXPRESSIONS
+    assert exp.Window not in EXPRESSIONS
 
 
 def test_check_args_names_an_unknown_node() -> None:
-    with pytest.raises(Unsupported, match="Anonymous"):
-        check_args(exp.Anonymous(this="f", expressions=[]))
+    with pytest.raises(Unsupported, match="Window"):
+        check_args(exp.Window(this=exp.column("x")))
+
+
+@pytest.mark.parametrize("sql", ["f(1)", "date_sub('day', a, b)", "date_sub(a, b)", "date_sub(x, a, b)"])
+def test_only_date_sub_by_month_or_year_is_a_function(sql: str) -> None:
+    """Anonymous functions are refused except the calendar convention's `date_sub('month' | 'year', …)`."""
+    with pytest.raises(Unsupported, match="function"):
+        emit(sql)
 
 
 def test_aggregate_outside_a_grouped_select_is_refused() -> None:

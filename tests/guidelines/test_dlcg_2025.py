@@ -147,15 +147,18 @@ def test_rec4_systemic_first(evaluate: Evaluate, label: str, therapy: list[Any],
 
 
 def test_rec4_exactly_three_months_counts(evaluate: Evaluate) -> None:
-    """'minimum 3 maneders systemisk behandling' (evidence section): 3 months is enough (≥ 3, not > 3)."""
-    # 2025-12-10 → 2026-03-10 = 90 days = 2.96 months of 30.4375 days: just under 3
+    """'minimum 3 maneders systemisk behandling' (evidence section): 3 months is enough (≥ 3, not > 3).
+
+    Months are complete calendar months (docs/knowledge-format.md, "Dates, ages and months").
+    """
+    # 2025-12-11 → 2026-03-10: one day short of 3 calendar months
     under = build_case(
-        lesions=two("adrenal", "bone", status="stable"), systemic_therapy=_therapy(start_date="2025-12-10")
+        lesions=two("adrenal", "bone", status="stable"), systemic_therapy=_therapy(start_date="2025-12-11")
     )
     assert status(evaluate, under, "dlcg-2025-4") == "not_applicable"
-    # 2025-12-08 → 92 days = 3.02 months
+    # 2025-12-10 → 2026-03-10: exactly 3 calendar months (90 days; 2.96 months of 30.4375 days)
     over = build_case(
-        lesions=two("adrenal", "bone", status="stable"), systemic_therapy=_therapy(start_date="2025-12-08")
+        lesions=two("adrenal", "bone", status="stable"), systemic_therapy=_therapy(start_date="2025-12-10")
     )
     assert status(evaluate, over, "dlcg-2025-4") == "applies"
 

@@ -73,6 +73,7 @@ def _trial_doc() -> dict[str, object]:
 def test_unknown_feature_fails_naming_file_and_criterion(tmp_path: Path) -> None:
     doc = _trial_doc()
     doc["rule_sets"][0]["criteria"][2]["sql"] = "ecog_score <= 1"  # type: ignore[index]
+    doc["rule_sets"][0]["criteria"][2].pop("conflict")  # type: ignore[index]  # its applied reading has the sql
     root = _knowledge_copy(tmp_path, doc, "NCT06114108.yaml")
     with pytest.raises(
         KnowledgeError, match=r"NCT06114108\.yaml: NCT06114108/ecog: unknown feature\(s\) ecog_score"

@@ -18,7 +18,8 @@ from oligoboard.dose.section import cumulative_section, radiotherapy_section
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.engine.runner import Engine
-from oligoboard.errors import CaseValidationError
+from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.guidelines.ablative import ablative_definition
 from oligoboard.guidelines.section import recommendations_section
 from oligoboard.trials.section import trials_section
 
@@ -54,7 +55,7 @@ def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any
     }
     out.update(recommendations)
     out.update(trials)
-    out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses)
+    out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses, ablative_definition(kb))
     out["radiotherapy_cumulative"] = cumulative_section(case.radiotherapy_courses)
     states = {k: d.value for k, d in result.decisions.items()}  # facts: the findings report/ words
     out["facts"] = {k: v for k, v in result.features.items() if k != "case_id"} | states

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
-from oligoboard.engine.results import CaseResult
+from oligoboard.engine.results import CaseResult, Verifier
 
 DISEASE_STATE_DECISIONS = ("estro_eortc", "tnm9_m", "stage", "prognostic_group")
 NOT_OMD = "not_oligometastatic"  # decided "no state" inside the engine; null in the JSON contract
@@ -25,6 +25,7 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
     missing: list[str] = list(result.definition_missing.get("omd", ()))
     out: dict[str, Any] = {}
     explain: dict[str, Any] = {}
+    verifier = Verifier(result, kb)
     for name in DISEASE_STATE_DECISIONS:
         decision = result.decisions[name]
         out[name] = decision.value
@@ -32,15 +33,17 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         explain[name] = {
             "decided_by": decision.decided_by,
             "source": decision.source,
-            "verified": decision.compiled.spec.verified,
+            **verifier.decision(name).as_dict(),
             "missing": list(decision.missing),
         }
     definitions = {d.spec.id: d for d in kb.definitions}
     omd_def = definitions["omd"]
+    omd_verification = verifier.uses(frozenset({"omd"}))
     explain["omd"] = {
         "definition": omd_def.spec.description,
         "source": omd_def.spec.source,
-        "verified": omd_def.spec.verified,
+        "verified": not omd_verification,
+        "verified_because": list(omd_verification),
         "parts": {
             part: {
                 "value": result.definitions.get(part),
@@ -59,6 +62,9 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         "tnm9_m": out["tnm9_m"],
         "stage": out["stage"],
         "prognostic_group": out["prognostic_group"],
+        # the state recommendations and trials rest on (ESTRO/EORTC): is every rule that decided it verified?
+        "verified": explain["estro_eortc"]["verified"],
+        "verified_because": explain["estro_eortc"]["verified_because"],
         "missing": _unique(missing),
         "counts": {
             key: result.features.get(key)

@@ -26,10 +26,16 @@ from oligoboard.engine.knowledge_base import (
     FeatureInfo,
     KnowledgeBase,
 )
-from oligoboard.engine.naming import answer_column
+from oligoboard.engine.naming import answer_column, sanitise
 from oligoboard.errors import KnowledgeError, Problem
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeSpec, read_knowledge, read_yaml
-from oligoboard.knowledge.spec import DecisionListSpec, KnowledgeFileSpec, RuleSetSpec
+from oligoboard.knowledge.spec import (
+    CriterionSpec,
+    DecisionListSpec,
+    DefinitionSpec,
+    KnowledgeFileSpec,
+    RuleSetSpec,
+)
 
 DIALECT = "duckdb"
 ENGINE_DIR = Path(__file__).parent
@@ -64,6 +70,7 @@ class Namespace:
         self.features: frozenset[str] = frozenset(features)
         self.types: dict[str, str] = {name: info.type for name, info in features.items()}
         self.macros: dict[str, CompiledExpr] = {}
+        self.decision_lists: set[str] = set()
 
     def known(self) -> set[str]:
         return set(self.features) | set(self.macros)
@@ -103,13 +110,18 @@ class Namespace:
         types = {**self.types, **dict.fromkeys(extra, typecheck.BOOLEAN)}
         found = typecheck.check(tree, types, where=where, text=text, condition=condition)
         reads: set[str] = set()
+        uses: set[str] = set()
         for column in tree.find_all(exp.Column):
             macro = self.macros.get(column.name)
             if macro is not None:
                 reads.update(macro.reads)
+                uses.add(column.name)
+                uses.update(macro.uses)  # a definition's own dependencies; a decision list has none here
             else:
                 reads.add(extra.get(column.name, column.name))
-        return CompiledExpr(sql=tree.sql(dialect=DIALECT), reads=frozenset(reads), type=found, tree=tree)
+        return CompiledExpr(
+            sql=tree.sql(dialect=DIALECT), reads=frozenset(reads), type=found, tree=tree, uses=frozenset(uses)
+        )
 
     def define(self, name: str, compiled: CompiledExpr, *, where: str) -> None:
         if name in self.features or name in self.macros:
@@ -148,7 +160,48 @@ def _compile_decision_list(spec: DecisionListSpec, ns: Namespace, where: str) ->
     has_value = any(r.then is not None for r in spec.rules) or spec.otherwise is not None
     value_type = typecheck.TEXT if has_value else typecheck.NULL
     ns.define(spec.id, CompiledExpr(sql=spec.id, reads=reads, type=value_type), where=where)
+    ns.decision_lists.add(spec.id)
     return CompiledDecisionList(spec=spec, file=where.split(":")[0], conditions=conditions, reads=reads)
+
+
+def reading_definition_id(rule_set_id: str, criterion_id: str, reading_id: str) -> str:
+    """The private definition holding a criterion's value under one reading of its source conflict."""
+    return f"conflict__{sanitise(rule_set_id)}__{sanitise(criterion_id)}__{reading_id}"
+
+
+def _compile_readings(
+    spec: RuleSetSpec, crit: CriterionSpec, ns: Namespace, file_name: str, kb: KnowledgeBase
+) -> tuple[tuple[str, str], ...]:
+    """Every reading of a criterion's conflict as a definition of the same statement, so the engine computes the
+    verdict under each reading for every case (no Python re-evaluation that could drift from the SQL).
+
+    The applied reading is compiled too (the spec checks its `sql` is the criterion's), so every reading is
+    reported the same way and a test can hold the applied one equal to the criterion. A reading may not read
+    a decision list: the statement computes definitions before decision lists.
+    """
+    assert crit.conflict is not None
+    out: list[tuple[str, str]] = []
+    for reading in crit.conflict.readings:
+        name = reading_definition_id(spec.id, crit.id, reading.id)
+        where = f"{file_name}: {spec.id}/{crit.id} conflict reading {reading.id}"
+        assert reading.sql is not None  # CriterionSpec refuses a criterion reading without sql
+        compiled = ns.compile(reading.sql, where=where, condition=True)
+        lists = sorted(compiled.uses & ns.decision_lists)
+        if lists:
+            raise KnowledgeError(
+                f"{where}: a conflict reading may not use a decision list ({', '.join(lists)})",
+                [Problem(where, "decision list in a conflict reading", found=reading.sql)],
+            )
+        definition = DefinitionSpec(
+            id=name,
+            expr=reading.sql,
+            description=f"{spec.id}/{crit.id} under the reading {reading.id!r}: {reading.phrase}",
+            source=reading.source,
+            verified=crit.verified,
+        )
+        kb.definitions.append(CompiledDefinition(spec=definition, file=file_name, expr=compiled))
+        out.append((reading.id, name))
+    return tuple(out)
 
 
 def _compile_rule_set(
@@ -166,7 +219,8 @@ def _compile_rule_set(
         else:
             assert crit.sql is not None  # the loader refuses a criterion with neither
             compiled = ns.compile(crit.sql, where=cwhere, condition=True)
-            criteria.append(CompiledCriterion(spec=crit, expr=compiled, answer_key=None))
+            readings = _compile_readings(spec, crit, ns, file_name, kb) if crit.conflict else ()
+            criteria.append(CompiledCriterion(spec=crit, expr=compiled, answer_key=None, readings=readings))
     return CompiledRuleSet(spec=spec, file=file_name, file_spec=file_spec, criteria=tuple(criteria))
 
 

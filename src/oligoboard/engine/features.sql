@@ -15,8 +15,11 @@
 --  * case@2 inputs (the first four CTEs): the staging scan dates and each lesion's current status and size
 --    come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline"); every
 --    lesion count below reads `lesions_current`, never the raw `lesions` table.
---  * Months are days / 30.4375 (mean Gregorian month) for display and thresholds on durations; calendar
---    cut-offs (the 6-month synchronous rule) compare dates with INTERVAL arithmetic in the knowledge files.
+--  * Calendar convention, one for every "N months" and every age (docs/knowledge-format.md, "Dates"): a
+--    duration in months is the number of complete calendar months, date_sub('month', start, end), so
+--    `months >= N` holds exactly when end >= start + INTERVAL N MONTH (month ends clamped: 31 Jan + 1 month
+--    = 28/29 Feb), the same arithmetic the knowledge files use for cut-offs ("within 6 months"). Age is
+--    complete calendar years, date_sub('year', birth_date, assessment_date): an 18th birthday is 18.
 WITH
 staging_scans AS (
     -- the latest dated scan of each kind on or before the assessment date, whatever its purpose (a restaging
@@ -453,8 +456,7 @@ SELECT
     p.case_id,
     p.assessment_date,
     -- patient
-    coalesce(p.age_years, CAST(floor(date_diff('day', p.birth_date, p.assessment_date) / 365.25) AS INTEGER))
-        AS age_years,
+    coalesce(CAST(date_sub('year', p.birth_date, p.assessment_date) AS INTEGER), p.age_years) AS age_years,
     p.sex,
     p.ecog,
     -- tumour
@@ -491,7 +493,7 @@ SELECT
     p.omd_before,
     p.prior_thoracic_rt,
     date_diff('day', p.diagnosis_date, p.metastatic_diagnosis_date) AS days_primary_to_metastatic,
-    date_diff('day', p.diagnosis_date, p.metastatic_diagnosis_date) / 30.4375 AS months_primary_to_metastatic,
+    date_sub('month', p.diagnosis_date, p.metastatic_diagnosis_date) AS months_primary_to_metastatic,
     date_diff('day', p.metastatic_diagnosis_date, p.assessment_date) AS days_since_metastatic_diagnosis,
     -- staging
     ss.fdg_pet_ct_date,
@@ -605,11 +607,11 @@ SELECT
     ta.first_line_start_date,
     CASE WHEN ta.n_first_line_ongoing = 0 THEN ta.first_line_last_end_date END AS first_line_end_date,
     CASE WHEN ta.n_first_line_rows > 0 THEN ta.n_first_line_ongoing > 0 END AS first_line_ongoing,
-    date_diff(
-        'day',
+    date_sub(
+        'month',
         ta.first_line_start_date,
         CASE WHEN ta.n_first_line_ongoing > 0 THEN p.assessment_date ELSE ta.first_line_last_end_date END
-    ) / 30.4375 AS first_line_months,
+    ) AS first_line_months,
     CASE WHEN ta.n_first_line_cycles_null = 0 THEN ta.first_line_cycles_sum END AS first_line_cycles,
     CASE
         WHEN ta.n_first_line_rows > 0 AND ta.n_first_line_response_null = 0 THEN
@@ -648,7 +650,7 @@ SELECT
             THEN coalesce(b.progressing_lo, 0)
     END
         AS n_progressing_sites
-    , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
+    , date_sub('month', ta.first_line_start_date, p.metastatic_diagnosis_date)
         AS months_first_line_to_metastatic_diagnosis
     -- >>> bounds and timeline facts (docs/counting.md, docs/timeline-facts.md)
     , CASE WHEN p.lesions_known THEN coalesce(b.metastases_lo, 0) END AS n_metastases_min
@@ -691,7 +693,7 @@ SELECT
     END AS progression_on_systemic_therapy
     , CASE WHEN NOT p.systemic_known THEN NULL WHEN coalesce(ta.n_rows, 0) = 0 THEN 0 ELSE cl.line END AS current_line
     , cl.start_date AS current_line_start_date
-    , date_diff('day', cl.start_date, CASE WHEN cl.ongoing THEN p.assessment_date ELSE cl.end_date END) / 30.4375
+    , date_sub('month', cl.start_date, CASE WHEN cl.ongoing THEN p.assessment_date ELSE cl.end_date END)
         AS current_line_months
     , ls.progressed AS progression_on_current_line
     , ls.rank_min AS current_line_response_rank_min
@@ -702,8 +704,8 @@ SELECT
     END AS current_line_response
     , CASE
         WHEN flp.progression_date IS NOT NULL
-            THEN date_diff('day', ta.first_line_start_date, flp.progression_date) / 30.4375
-        WHEN cl.line = 1 THEN date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
+            THEN date_sub('month', ta.first_line_start_date, flp.progression_date)
+        WHEN cl.line = 1 THEN date_sub('month', ta.first_line_start_date, p.metastatic_diagnosis_date)
     END AS first_line_benefit_months
     , ls.restaging_date AS current_line_restaging_date
     -- timeline facts (docs/timeline-facts.md): NULL for a case without findings (case@1 has none)

@@ -42,9 +42,11 @@ class CompiledExpr:
     reads: frozenset[str]
     type: str = "unknown"
     tree: Any = field(default=None, compare=False, repr=False, hash=False)
+    #: definitions (transitively) and decision lists (by name) it rests on: how `verified: false` propagates
+    uses: frozenset[str] = frozenset()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"sql": self.sql, "reads": self.reads, "type": self.type}
+        return {"sql": self.sql, "reads": self.reads, "type": self.type, "uses": self.uses}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for key, value in {**state, "tree": None}.items():
@@ -71,6 +73,8 @@ class CompiledCriterion:
     spec: CriterionSpec
     expr: CompiledExpr
     answer_key: str | None  # "<rule set id>/<criterion id>" for attested criteria
+    #: source conflict: (reading id, definition evaluating the criterion under that reading), in spec order
+    readings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

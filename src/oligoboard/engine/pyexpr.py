@@ -448,6 +448,25 @@ def _emit_date_diff(gen: ExpressionGenerator, node: exp.DateDiff) -> str:
     return gen.call("date_diff_day", node.expression, node.this)
 
 
+#: `date_sub(part, start, end)` parts the executor implements (the calendar convention, docs/knowledge-format.md)
+DATE_SUB_PARTS = frozenset({"month", "year"})
+
+
+@emits(exp.Anonymous, "this", "expressions")
+def _emit_anonymous(gen: ExpressionGenerator, node: exp.Anonymous) -> str:
+    """Only DuckDB's `date_sub('month' | 'year', start, end)`: complete calendar months or years."""
+    args = node.expressions
+    part = args[0] if len(args) == 3 else None
+    if (
+        str(node.name).lower() != "date_sub"
+        or not isinstance(part, exp.Literal)
+        or not part.is_string
+        or str(part.this).lower() not in DATE_SUB_PARTS
+    ):
+        raise Unsupported(f"function {_snippet(node)}")
+    return f"date_sub({str(part.this).lower()!r}, {gen.emit(args[1])}, {gen.emit(args[2])})"
+
+
 # ---- aggregates ----------------------------------------------------------------------------------------
 
 

@@ -322,6 +322,43 @@ def shift(value: Any, months: int, days: int) -> datetime | None:
     return shifted
 
 
+def _whole_months(start: datetime, end: datetime) -> int:
+    """Complete calendar months from `start` to `end` (start <= end): the largest m with start + m months <= end."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    shifted = shift(start, months, 0)
+    assert shifted is not None
+    return months - 1 if shifted > end else months
+
+
+def _midnight(value: Any) -> datetime:
+    """A DATE, or a TIMESTAMP at midnight (DATE + INTERVAL), as a datetime; times of day are not implemented."""
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, datetime) and value.time() == datetime.min.time() and value.tzinfo is None:
+        return value
+    raise SqlRuntimeError(f"Not implemented Error: date_sub of a {sql_type(value)} with a time of day")
+
+
+def date_sub(part: str, start: Any, end: Any) -> int | None:
+    """`date_sub('month' | 'year', start, end)` on DATEs: complete calendar months (years) from start to end.
+
+    The project's one month convention (docs/knowledge-format.md): `date_sub('month', a, b) >= n` exactly when
+    `b >= a + INTERVAL n MONTH` (months clamped to the month's end, so 31 Jan + 1 month is 28/29 Feb); a
+    negative span counts backwards; years are months // 12 truncated toward zero, as DuckDB does.
+
+    Example:
+        >>> date_sub("month", date(2026, 1, 31), date(2026, 2, 28)), date_sub("year", date(2008, 10, 1), date(2026, 10, 1))
+        (1, 18)
+    """
+    if start is None or end is None:
+        return None
+    a, b = _midnight(start), _midnight(end)
+    months = _whole_months(a, b) if a <= b else -_whole_months(b, a)
+    if part == "year":
+        return -((-months) // 12) if months < 0 else months // 12
+    return months
+
+
 # ---- casts --------------------------------------------------------------------------------------------
 
 

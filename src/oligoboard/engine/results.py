@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from oligoboard.engine.knowledge_base import CompiledCriterion, CompiledDecisionList, CompiledRuleSet
+from oligoboard.engine.knowledge_base import (
+    CompiledCriterion,
+    CompiledDecisionList,
+    CompiledRuleSet,
+    KnowledgeBase,
+)
 
 CriterionStatus = Literal["met", "not_met", "unknown"]
 SetStatus = Literal["met", "not_met", "unknown"]
@@ -111,3 +116,134 @@ class CaseResult:
     definition_missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decisions: dict[str, DecisionResult] = field(default_factory=dict)
     rule_sets: dict[str, RuleSetResult] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- verification and conflicts
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether a verdict rests only on verified rules; `because` names every unverified rule it rests on."""
+
+    because: tuple[str, ...]
+
+    @property
+    def verified(self) -> bool:
+        return not self.because
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verified": self.verified, "verified_because": list(self.because)}
+
+
+class Verifier:
+    """`verified: false` propagated through one evaluated case (docs/knowledge-format.md, "verified").
+
+    A verdict is unverified when a rule it rests on is: the criterion or rule set itself, every definition
+    it reads (transitively), and every decision list it reads *as decided for this case* — the rule that
+    decided and every rule tried before it (an earlier unverified rule read differently could have fired).
+    So a recommendation resting on an unverified state is unverified, and one resting on a verified branch of
+    a partly unverified list is not. A set that is not met rests on its blocking criteria only: one verified
+    blocker is enough for a verified "no".
+    """
+
+    def __init__(self, result: CaseResult, kb: KnowledgeBase) -> None:
+        self.result = result
+        self._definitions = {d.spec.id: d for d in kb.definitions}
+        self._lists = {dl.spec.id: dl for dl in kb.decision_lists}
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def _name(self, name: str) -> tuple[str, ...]:
+        if name not in self._memo:
+            self._memo[name] = ()  # no cycles in load order; guards recursion all the same
+            if name in self._definitions:
+                d = self._definitions[name]
+                own = [] if d.spec.verified else [f"definition {name}"]
+                self._memo[name] = _unique(own + list(self.uses(d.expr.uses)))
+            elif name in self._lists:
+                self._memo[name] = self.decision(name).because
+        return self._memo[name]
+
+    def uses(self, names: frozenset[str]) -> tuple[str, ...]:
+        return _unique([item for name in sorted(names) for item in self._name(name)])
+
+    def decision(self, name: str) -> Verification:
+        dl = self._lists[name]
+        step = self.result.decisions[name].step
+        tried = len(dl.spec.rules) if step == 0 else abs(step)
+        out = [] if dl.spec.verified else [f"decision list {name}"]
+        for i in range(tried):
+            rule = dl.spec.rules[i]
+            if not rule.verified:
+                out.append(f"decision list {name}, rule {i + 1}")
+            out.extend(self.uses(dl.conditions[i].uses))
+        return Verification(_unique(out))
+
+    def criterion(self, rule_set_id: str, c: CriterionResult) -> Verification:
+        spec = c.compiled.spec
+        own = [] if spec.verified else [f"criterion {rule_set_id}/{spec.id}"]
+        return Verification(_unique(own + list(self.uses(c.compiled.expr.uses))))
+
+    def rule_set(self, rs: RuleSetResult) -> Verification:
+        spec = rs.compiled.spec
+        own = [] if spec.verified else [f"rule set {spec.id}"]
+        per = {c.id: self.criterion(rs.id, c) for c in rs.criteria}
+        if rs.outcome == "not_met":
+            blockers = [per[c.id] for c in rs.criteria if c.blocks]
+            rest = [] if any(v.verified for v in blockers) else [b for v in blockers for b in v.because]
+        else:
+            rest = [b for v in per.values() for b in v.because]
+        return Verification(_unique(own + rest))
+
+
+def _status(value: bool | None) -> CriterionStatus:
+    return "unknown" if value is None else ("met" if value else "not_met")
+
+
+def _set_outcome(pairs: list[tuple[str, bool | None]]) -> SetStatus:
+    """Kleene AND of inclusions and negated exclusions, as `engine/statement.set_status` computes it."""
+    terms = [
+        value if kind == "inclusion" else (None if value is None else not value) for kind, value in pairs
+    ]
+    if any(t is False for t in terms):
+        return "not_met"
+    return "met" if all(t is True for t in terms) else "unknown"
+
+
+def conflict_view(result: CaseResult, rs: RuleSetResult, c: CriterionResult) -> dict[str, Any] | None:
+    """A criterion's source conflict with the engine's verdict under every reading, or None.
+
+    Each reading's value is a column of the same statement (`engine/compile.py`, `_compile_readings`); the
+    rule set's status under a reading replaces only this criterion's value. `decisive` says whether the
+    readings give different verdicts for this case: when False the conflict does not matter here.
+    """
+    conflict = c.compiled.spec.conflict
+    if conflict is None:
+        return None
+    labels = STATUS_LABELS[rs.kind]
+    readings: list[dict[str, Any]] = []
+    for reading_id, definition in c.compiled.readings:
+        reading = conflict.reading(reading_id)
+        value = result.definitions.get(definition)
+        pairs = [(o.kind, value if o.id == c.id else o.value) for o in rs.criteria]
+        readings.append(
+            {
+                "id": reading.id,
+                "source": reading.source,
+                "phrase": reading.phrase,
+                "sql": reading.sql,
+                "status": _status(value),
+                "set_status": labels[_set_outcome(pairs)],
+                "missing": list(result.definition_missing.get(definition, ())),
+                "applied": reading.id == conflict.applied,
+            }
+        )
+    return {
+        "applied": conflict.applied,
+        "why": " ".join(conflict.why.split()),
+        "decisive": len({r["set_status"] for r in readings}) > 1,
+        "readings": readings,
+    }

@@ -17,7 +17,7 @@ from oligoboard.dose.lq import bed
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
 from oligoboard.knowledge.files import KNOWLEDGE_DIR
-from oligoboard.knowledge.info import AblativeInfo, RuleSetInfo
+from oligoboard.knowledge.info import AblativeInfo, Conflict, RuleSetInfo
 from oligoboard.knowledge.reading import load_file_spec
 
 
@@ -34,6 +34,8 @@ class AblativeDefinition:
     source: str
     alpha_beta_note: str
     boundary_example: str
+    regimen_rule: str = ""
+    conflict: Conflict | None = None
 
     def is_ablative(self, total_dose_gy: float, fractions: int) -> bool:
         """True when BED (α/β of the definition) is strictly greater than the threshold.
@@ -58,6 +60,7 @@ class AblativeDefinition:
             "text_da": self.text_da,
             "text_en": self.text_en,
             "source": self.source,
+            "conflict": self.conflict.model_dump(exclude_none=True) if self.conflict else None,
         }
 
 
@@ -67,6 +70,10 @@ def _from_info(info: AblativeInfo) -> AblativeDefinition:
     if rule.metric != "bed" or rule.operator != ">" or rule.limit_gy is None or rule.alpha_beta_gy is None:
         raise KnowledgeError(
             f"regimens.yaml: rule {info.regimen_rule!r} is not a 'bed > limit' rule with alpha_beta_gy"
+        )
+    if info.conflict is not None and info.conflict.applied_reading.operator != rule.operator:
+        raise KnowledgeError(
+            f"info.ablative.conflict: the applied reading must have the operator of {rule.id!r}"
         )
     return AblativeDefinition(
         bed_threshold_gy=float(rule.limit_gy),
@@ -78,6 +85,8 @@ def _from_info(info: AblativeInfo) -> AblativeDefinition:
         source=info.source,
         alpha_beta_note=info.alpha_beta_note.strip(),
         boundary_example=info.boundary_example.strip(),
+        regimen_rule=info.regimen_rule,
+        conflict=info.conflict,
     )
 
 

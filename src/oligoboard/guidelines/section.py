@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
-from oligoboard.engine.results import CaseResult
+from oligoboard.engine.results import CaseResult, Verifier
 from oligoboard.guidelines.ablative import ablative_definition
 from oligoboard.guidelines.catalogue import guidance_items, guidelines, is_workup
 from oligoboard.guidelines.concordance import concordance
 from oligoboard.guidelines.recommendation import recommendation_answer
 from oligoboard.guidelines.workup import workup_advisories, workup_gaps
+from oligoboard.trials.section import verify_item
 
 
 def _merged_info(kb: KnowledgeBase, key: str) -> list[Any]:
@@ -91,6 +92,15 @@ def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, 
         ),
         key=lambda rec: _order(rec, order),
     )
+    verifier = Verifier(result, kb)
+    for rec in recs:
+        rs = result.rule_sets[rec["id"]]
+        verify_item(rec, rs, result, verifier)
+        for key in ("reasons",):
+            for crit in rec[key]:
+                crit.update(
+                    verifier.criterion(rs.id, next(c for c in rs.criteria if c.id == crit["id"])).as_dict()
+                )
     guidance = guidance_items(kb)
     return {
         "recommendations": recs,

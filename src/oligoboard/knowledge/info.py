@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Info(BaseModel):
@@ -32,6 +32,66 @@ EstroEortcState = Literal[
     "induced_oligoprogression",
     "induced_oligopersistence",
 ]
+
+
+# ------------------------------------------------------------------------------------ source conflicts
+
+
+class ConflictReading(_Info):
+    """One source's reading of a rule: where it is written, the phrase as printed, and the rule it gives.
+
+    Criteria carry `sql` (the criterion's condition under this reading, evaluated by the engine for every
+    case); a threshold rule outside the engine (the ablative BED) carries `operator` instead.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    source: str = Field(min_length=1)
+    phrase: str = Field(min_length=1)
+    sql: str | None = None
+    operator: Literal[">", ">=", "<", "<="] | None = None
+
+    @field_validator("source", "phrase")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class Conflict(_Info):
+    """Sources that disagree about one rule, as data: every reading, the one applied and why.
+
+    The verdict under each reading is computed per case (criteria: by the engine, in the same statement), so
+    a report can say "eligible under the registry, ineligible under the publication" instead of hiding the
+    choice in a comment.
+    """
+
+    readings: list[ConflictReading] = Field(min_length=2)
+    applied: str
+    why: str = Field(min_length=1)
+
+    @field_validator("readings")
+    @classmethod
+    def _unique_ids(cls, value: list[ConflictReading]) -> list[ConflictReading]:
+        ids = [r.id for r in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two readings have the same id")
+        return value
+
+    @model_validator(mode="after")
+    def _applied_is_a_reading(self) -> Conflict:
+        if self.applied not in {r.id for r in self.readings}:
+            raise ValueError(f"applied {self.applied!r} is not the id of a reading")
+        if not self.why.strip():
+            raise ValueError("why must not be blank")
+        return self
+
+    def reading(self, reading_id: str) -> ConflictReading:
+        return next(r for r in self.readings if r.id == reading_id)
+
+    @property
+    def applied_reading(self) -> ConflictReading:
+        return self.reading(self.applied)
 
 
 # ----------------------------------------------------------------------------------- trial file info
@@ -118,6 +178,17 @@ class AblativeInfo(_Info):
     local_control_years: float
     boundary_example: str = ""
     source: str
+    conflict: Conflict | None = None
+
+    @model_validator(mode="after")
+    def _conflict_readings_are_operators(self) -> AblativeInfo:
+        """A conflict about the ablative threshold is about its comparison: each reading names an operator."""
+        for reading in self.conflict.readings if self.conflict else []:
+            if reading.operator is None or reading.sql is not None:
+                raise ValueError(
+                    f"conflict reading {reading.id!r}: an ablative reading needs `operator` only"
+                )
+        return self
 
 
 class PrognosticGroup(_Info):
@@ -201,7 +272,6 @@ class CriterionInfo(_Info):
 
     # trials
     number: str | None = None
-    conflict: str | None = None
     # recommendations
     quote_da: str | None = None
     quote_en: str | None = None
@@ -231,6 +301,6 @@ RULE_SET_KEYS: dict[str, frozenset[str]] = {
 }
 #: Which `info` keys a criterion of each rule-set kind may set.
 CRITERION_KEYS: dict[str, frozenset[str]] = {
-    "trial": frozenset({"number", "conflict"}),
-    "recommendation": frozenset(CriterionInfo.model_fields) - {"number", "conflict"},
+    "trial": frozenset({"number"}),
+    "recommendation": frozenset(CriterionInfo.model_fields) - {"number"},
 }

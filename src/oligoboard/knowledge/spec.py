@@ -13,6 +13,7 @@ from oligoboard.knowledge.info import (
     CRITERION_KEYS,
     FILE_KEYS,
     RULE_SET_KEYS,
+    Conflict,
     CriterionInfo,
     FileInfo,
     RuleSetInfo,
@@ -80,8 +81,32 @@ class CriterionSpec(_Spec):
     counts: str | None = None
     note: str | None = None
     info: CriterionInfo = Field(default_factory=CriterionInfo)
+    conflict: Conflict | None = None
 
     _source_not_blank = field_validator("source")(_non_blank)
+
+    @model_validator(mode="after")
+    def _conflict_readings_are_conditions(self) -> CriterionSpec:
+        """Each reading of a criterion's conflict is a condition; the applied one is the criterion's `sql`.
+
+        So the verdict the report shows and the verdict "under the applied reading" cannot drift apart.
+        """
+        if self.conflict is None:
+            return self
+        if self.sql is None:
+            raise ValueError("conflict: an attested criterion has no readings to evaluate")
+        for reading in self.conflict.readings:
+            if reading.sql is None or reading.operator is not None:
+                raise ValueError(f"conflict reading {reading.id!r}: a criterion reading needs `sql` only")
+        if _squash(self.conflict.applied_reading.sql or "") != _squash(self.sql):
+            raise ValueError(
+                f"conflict: the applied reading {self.conflict.applied!r} must have the criterion's sql"
+            )
+        return self
+
+
+def _squash(sql: str) -> str:
+    return " ".join(sql.split())
 
 
 def _foreign_keys(keys: set[str], allowed: frozenset[str]) -> list[str]:

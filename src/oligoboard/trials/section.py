@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
-from oligoboard.engine.results import CaseResult
+from oligoboard.engine.results import CaseResult, RuleSetResult, Verifier, conflict_view
 from oligoboard.trials.explain import TrialExplanation, explain
 from oligoboard.trials.metadata import TrialCard, trial_cards
 from oligoboard.trials.questions import next_best_questions
@@ -39,12 +39,29 @@ def trial_item(ex: TrialExplanation, card: TrialCard) -> dict[str, Any]:
     }
 
 
+def verify_item(item: dict[str, Any], rs: RuleSetResult, result: CaseResult, verifier: Verifier) -> None:
+    """Propagated `verified` (with `verified_because`) on the item and each criterion, and each `conflict`.
+
+    Shared with the recommendations section: the same keys mean the same thing on trials and guidelines.
+    """
+    item.update(verifier.rule_set(rs).as_dict())
+    by_id = {c.id: c for c in rs.criteria}
+    for crit in item.get("criteria", []):
+        c = by_id[crit["id"]]
+        crit.update(verifier.criterion(rs.id, c).as_dict())
+        crit["conflict"] = conflict_view(result, rs, c)
+
+
 def trials_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
     """`{"trials": [...], "next_best_questions": [...]}` for one evaluated case."""
     cards = {card.id: card for card in trial_cards(kb)}
     explanations = [explain(result.rule_sets[trial_id]) for trial_id in cards]
     recruiting = {trial_id: card.info.recruiting for trial_id, card in cards.items()}
+    verifier = Verifier(result, kb)
+    items = [trial_item(ex, cards[ex.id]) for ex in explanations]
+    for item in items:
+        verify_item(item, result.rule_sets[item["id"]], result, verifier)
     return {
-        "trials": [trial_item(ex, cards[ex.id]) for ex in explanations],
+        "trials": items,
         "next_best_questions": [q.as_dict() for q in next_best_questions(explanations, recruiting)],
     }

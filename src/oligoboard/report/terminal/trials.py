@@ -65,6 +65,7 @@ def _deciding_text(
         keys = [answer_key(str(m)) or str(m) for m in c["missing"]]
         if keys:
             line += " — collect " + ", ".join(keys)
+        line += "".join(f" [sources conflict: {r['set_status']} under the {r['id']} reading]" for r in (c.get("conflict") or {}).get("readings", []) if c["conflict"]["decisive"] and not r["applied"])  # fmt: skip
         parts.append(line)
     text.append("\n".join(parts) if parts else "all criteria met")
     return text
