@@ -12,7 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from oligoboard.report.palette import status_text, value_text
+from oligoboard.report.palette import value_text
+from oligoboard.report.terminal.dose import render_course_checks as radiotherapy_table
 from oligoboard.report.terminal.guidelines import render_recommendations
 from oligoboard.report.terminal.trials import render_trials
 
@@ -51,22 +52,6 @@ def disease_state_panel(ds: dict[str, Any]) -> RenderableType:
     for note in ds.get("conventions", []):
         parts.append(Text("· " + " ".join(str(note).split()), style="dim"))
     return Panel(Group(*parts), title="Disease state", border_style="cyan")
-
-
-def radiotherapy_table(courses: list[dict[str, Any]]) -> RenderableType:
-    table = Table(title="Radiotherapy checks", expand=True)
-    for col in ("course", "check", "status", "value", "limit"):
-        table.add_column(col)
-    for course in courses:
-        for check in course.get("checks", []):
-            table.add_row(
-                str(course.get("course")),
-                str(check.get("id")),
-                status_text(check.get("status")),
-                "" if check.get("value") is None else f"{check['value']:.2f}",
-                str(check.get("limit", "")),
-            )
-    return table
 
 
 def render_assessment(console: Console, out: dict[str, Any]) -> None:

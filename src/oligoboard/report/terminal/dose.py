@@ -1,30 +1,192 @@
-"""Rich rendering of a DICOM RT plan check (the HTML page is `report.html.plan`)."""
+"""Rich rendering of the radiotherapy outputs: course checks, DVH statistics and plan checks.
+
+Every string that comes from a file (ROI names, plan labels, case ids, protocol names) is shown literally:
+it goes into a `rich.text.Text` (never parsed as markup, so `[/bold]` in an ROI name is just text) with
+terminal control characters replaced by U+FFFD. Tables fit the 80-column default terminal: long cells wrap.
+The HTML and PDF pages are `report.html.plan` and `report.pdf`.
+"""
 
 from __future__ import annotations
 
-from rich.table import Table
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from oligoboard.dose.plancheck import PlanCheck
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
 from oligoboard.report.palette import status_text
+
+if TYPE_CHECKING:  # `assess` imports this module for its course table: no DICOM stack at start-up
+    from oligoboard.dose.plancheck import PlanCheck, ProtocolSummary
+
+#: C0/C1 control characters and DEL (ESC starts terminal escape sequences); tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: object) -> str:
+    """A string from a file made safe for a terminal: control characters become U+FFFD."""
+    return _CONTROL.sub("\ufffd", str(value))
+
+
+def literal(value: object, style: str = "") -> Text:
+    """A string from a file as literal Rich text (no markup interpretation, no control characters)."""
+    return Text(plain(value), style=style)
+
+
+def _number(value: object, digits: int = 2) -> str:
+    return "—" if value is None else f"{float(str(value)):.{digits}f}"
 
 
 def measured(result: dict[str, object]) -> str:
-    """A constraint's measured value with its unit, or an em dash when the structure is missing."""
+    """A constraint's measured value with its unit, or an em dash when it could not be measured."""
     return "—" if result.get("value") is None else f"{result['value']} {result.get('unit', '')}".strip()
 
 
-def render_plan_check(check: PlanCheck) -> Table:
-    """One row per constraint: structure, value, margin, status in the one palette, source."""
-    table = Table(title=f"Plan check: {check.protocol} — {check.title}")
-    for column in ("constraint", "structure", "value", "margin", "status", "source"):
-        table.add_column(column)
-    for r in check.results:
+# --- course checks (the `radiotherapy` section of `assess`) ------------------------------------------------
+
+
+def _check_value(check: dict[str, Any]) -> Text:
+    if check.get("value") is None:
+        return Text("—")
+    text = Text(f"{check['value']:.2f}")
+    if check.get("value_eqd2_gy") is not None:
+        text.append(f"\nEQD2 {check['value_eqd2_gy']:.2f}", style="dim")
+    return text
+
+
+def render_course_checks(courses: list[dict[str, Any]]) -> RenderableType:
+    """One row per check: course, check (with the comparison made, or the reason it is unknown), status,
+    value (and its EQD2 when compared in EQD2), limit. Protocol notes follow the table."""
+    table = Table(title="Radiotherapy checks", expand=True, box=box.SIMPLE_HEAD)
+    table.add_column("course", ratio=1, overflow="fold")
+    table.add_column("check", ratio=4, overflow="fold")
+    table.add_column("status", ratio=1)
+    table.add_column("value", justify="right", ratio=1)
+    table.add_column("limit", ratio=1, overflow="fold")
+    notes: list[RenderableType] = []
+    for course in courses:
+        protocol = course.get("protocol")
+        if isinstance(protocol, dict) and protocol.get("note"):
+            notes.append(literal(f"{course.get('course')}: {protocol['note']}", style="yellow"))
+        for check in course.get("checks", []):
+            cell = literal(check.get("id"))
+            cell.append(f" ({plain(check.get('basis', ''))})", style="dim")
+            explain = check.get("comparison") if check.get("status") != "unknown" else check.get("reason")
+            if explain:
+                cell.append("\n" + plain(explain), style="dim")
+            table.add_row(
+                literal(course.get("course")),
+                cell,
+                status_text(check.get("status")),
+                _check_value(check),
+                literal(check.get("limit", "")),
+            )
+    return Group(table, *notes) if notes else table
+
+
+# --- DVH statistics -------------------------------------------------------------------------------------
+
+_STATUS_WORDS = {
+    "ok": "ok",
+    "partly_outside_dose_grid": "partly outside grid",
+    "outside_dose_grid": "outside grid",
+    "no_contours": "no contours",
+}
+
+
+def render_dvh(records: Sequence[dict[str, Any]], title: str) -> RenderableType:
+    """One row per structure: ROI number, name, volume, Dmean/Dmin/Dmax/D95/D2 and its status; then every
+    warning (dropped or degenerate contours, volume outside the dose grid) as a line of its own."""
+    table = Table(title=literal(title), box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("ROI", justify="right")
+    table.add_column("structure", overflow="fold")
+    for label in ("cc", "Dmean", "Dmin", "Dmax", "D95", "D2"):
+        table.add_column(label, justify="right")
+    table.add_column("status")
+    lines: list[RenderableType] = []
+    for r in records:
+        status = str(r.get("status", "ok"))
         table.add_row(
-            f"{r['id']}: {r['constraint']}",
-            str(r.get("structure") or "missing"),
-            measured(r),
-            "—" if r.get("margin") is None else str(r["margin"]),
-            status_text(str(r["status"]), label=str(r["status"])),
-            str(r["source"]) + ("" if r["verified"] else " (unverified)"),
+            str(r.get("roi_number", "")),
+            literal(r.get("name")),
+            _number(r.get("volume_cc"), 1),
+            *(_number(r.get(k)) for k in ("mean_gy", "min_gy", "max_gy", "d95_gy", "d2_gy")),
+            Text(_STATUS_WORDS.get(status, status), style="" if status == "ok" else "yellow"),
         )
+        who = f"{plain(r.get('name'))} (ROI {r.get('roi_number')})"
+        outside = r.get("outside_dose_grid_cc") or 0
+        if status in ("partly_outside_dose_grid", "outside_dose_grid"):
+            lines.append(
+                Text(f"note: {who}: {float(str(outside)):.2f} cc outside the dose grid", style="yellow")
+            )
+        for w in r.get("warnings", []):
+            at = "" if w.get("z_mm") is None else f", z {w['z_mm']} mm"
+            lines.append(Text(f"warning: {who}{at}: {plain(w.get('reason'))}", style="yellow"))
+    table.caption = "doses in Gy, volumes in cc"
+    return Group(table, *lines) if lines else table
+
+
+# --- plan check ------------------------------------------------------------------------------------------
+
+
+def render_plan_check(check: PlanCheck) -> RenderableType:
+    """One row per constraint: constraint, structure (and its TG-263 name), value or the reason it is
+    unknown, margin, status in the one palette; then each constraint's source and the contour warnings."""
+    table = Table(
+        title=literal(f"Plan check: {check.protocol} — {check.title}"), box=box.SIMPLE_HEAD, expand=True
+    )
+    table.add_column("constraint", ratio=3, overflow="fold")
+    table.add_column("structure", ratio=2, overflow="fold")
+    table.add_column("value", ratio=3, overflow="fold")
+    table.add_column("margin", justify="right", no_wrap=True, min_width=6)
+    table.add_column("status", no_wrap=True, min_width=10)
+    sources: list[RenderableType] = [Text("Sources:", style="bold")]
+    for r in check.results:
+        structure = literal(r.get("structure") or "—")
+        if r.get("tg263") and r.get("tg263") != r.get("structure"):
+            structure.append(f"\n= {plain(r['tg263'])}", style="dim")
+        value = Text(measured(r))
+        if r.get("reason"):
+            value = literal(r["reason"], style="yellow")
+        elif r.get("note"):
+            value.append("\n" + plain(r["note"]), style="dim")
+        table.add_row(
+            literal(f"{r['id']}: {r['constraint']}"),
+            structure,
+            value,
+            "—" if r.get("margin") is None else str(r["margin"]),
+            status_text(str(r["status"])),
+        )
+        source = literal(f"{r['id']}: {r['source']}", style="dim")
+        if not r["verified"]:
+            source.append(" (unverified)", style="yellow")
+        sources.append(source)
+    parts: list[RenderableType] = []
+    if check.plan is not None:
+        p = check.plan
+        parts.append(
+            literal(
+                f"Plan {p.label or '(no label)'}: {p.fractions or '?'} fractions, "
+                f"prescription {'?' if p.prescription_gy is None else f'{p.prescription_gy:g}'} Gy"
+            )
+        )
+    parts.append(table)
+    for w in check.warnings:
+        at = "" if w.get("z_mm") is None else f", z {w['z_mm']} mm"
+        parts.append(
+            Text(f"warning: {plain(w['structure'])} (ROI {w['roi_number']}){at}: {plain(w['reason'])}", "yellow")
+        )
+    return Group(*parts, *sources)
+
+
+def render_protocols(found: Sequence[ProtocolSummary]) -> RenderableType:
+    """The protocols `plan check --protocol` accepts, with their size and how many rules are unverified."""
+    table = Table(title="Plan-check protocols", box=box.SIMPLE_HEAD)
+    for column in ("id", "title", "constraints", "unverified"):
+        table.add_column(column)
+    for p in found:
+        table.add_row(literal(p.id), literal(p.title), str(p.constraints), str(p.unverified))
     return table
