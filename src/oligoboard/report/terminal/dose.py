@@ -63,9 +63,9 @@ def render_course_checks(courses: list[dict[str, Any]]) -> RenderableType:
     table = Table(title="Radiotherapy checks", expand=True, box=box.SIMPLE_HEAD)
     table.add_column("course", ratio=1, overflow="fold")
     table.add_column("check", ratio=4, overflow="fold")
-    table.add_column("status", ratio=1)
-    table.add_column("value", justify="right", ratio=1)
-    table.add_column("limit", ratio=1, overflow="fold")
+    table.add_column("status", no_wrap=True, min_width=12)
+    table.add_column("value", justify="right", no_wrap=True, min_width=7)
+    table.add_column("limit", ratio=2, overflow="fold")
     notes: list[RenderableType] = []
     for course in courses:
         protocol = course.get("protocol")
@@ -154,7 +154,7 @@ def render_plan_check(check: PlanCheck) -> RenderableType:
         elif r.get("note"):
             value.append("\n" + plain(r["note"]), style="dim")
         table.add_row(
-            literal(f"{r['id']}: {r['constraint']}"),
+            literal(f"{r['id']}\n{r['constraint']}"),
             structure,
             value,
             "—" if r.get("margin") is None else str(r["margin"]),
@@ -177,7 +177,10 @@ def render_plan_check(check: PlanCheck) -> RenderableType:
     for w in check.warnings:
         at = "" if w.get("z_mm") is None else f", z {w['z_mm']} mm"
         parts.append(
-            Text(f"warning: {plain(w['structure'])} (ROI {w['roi_number']}){at}: {plain(w['reason'])}", "yellow")
+            Text(
+                f"warning: {plain(w['structure'])} (ROI {w['roi_number']}){at}: {plain(w['reason'])}",
+                "yellow",
+            )
         )
     return Group(*parts, *sources)
 
