@@ -53,7 +53,7 @@ INVALID = [
         "greater than 0",
     ),
     (dict(tumour={"histology_confirmed": "yes"}), "tumour.histology_confirmed", "boolean"),
-    (dict(schema="oligoboard/case@2"), "schema", "is not one of"),
+    (dict(schema="oligoboard/case@3"), "schema", "is not one of"),
 ]
 
 

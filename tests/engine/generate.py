@@ -2,18 +2,24 @@
 
 For the differential test of the backends: each field is drawn from its whole domain plus None (unknown),
 lists are omitted, empty or filled, dates fall around the clinical cut-offs, and answers go to real attested
-criterion ids. Cases that violate a cross-field rule (a date after assessment_date…) are repaired rather than
-dropped, so every draw is a valid case. Plain `random.Random(seed)`: deterministic and fast.
+criterion ids. case@2 draws add the timeline: scans (same-day and undated ones included) with findings for
+the lesions, local treatments, RT protocols and dates, therapy end reasons. Cases that violate a cross-field
+rule (a summary status contradicting the latest finding…) are repaired rather than dropped, so every draw is
+a valid case. `version=1` gives the case@1 part alone (the conversion tests upgrade it).
+Plain `random.Random(seed)`: deterministic and fast.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from typing import Any, get_args
 
 from oligoboard.case import models as m
+from oligoboard.case.convert import upgrade_v1
 from oligoboard.case.models import Case
+from oligoboard.case.timeline import latest_status
 from oligoboard.case.validate import parse_case
 
 ASSESSMENT = date(2026, 10, 1)
@@ -102,7 +108,9 @@ def _list(rng: random.Random, make: Any, most: int) -> list[Any] | None:
     return [make(j) for j in range(1, rng.randint(1, most) + 1)]
 
 
-def random_case_doc(rng: random.Random, case_id: str, answer_keys: list[str]) -> dict[str, Any]:
+def random_case_doc(
+    rng: random.Random, case_id: str, answer_keys: list[str], version: int = 2
+) -> dict[str, Any]:
     """One valid case document with every field of the contract drawn at random (None = unknown)."""
     diagnosis = _date(rng, ASSESSMENT, 1800, 0.1)
     metastatic: str | None
@@ -110,7 +118,8 @@ def random_case_doc(rng: random.Random, case_id: str, answer_keys: list[str]) ->
         dx = date.fromisoformat(diagnosis)
         # around the 6-month synchronous cut-off often, anywhere up to the assessment otherwise
         span = (ASSESSMENT - dx).days
-        offset = rng.choice([0, 90, 182, 183, 184, 200, rng.randint(0, max(span, 0))])
+        # and sometimes before it: a staging CT before histology is valid (issue 11)
+        offset = rng.choice([-40, -1, 0, 90, 182, 183, 184, 200, rng.randint(0, max(span, 0))])
         metastatic = (dx + timedelta(days=min(offset, span))).isoformat()
     else:
         metastatic = _date(rng, ASSESSMENT, 900)
@@ -194,7 +203,9 @@ def random_case_doc(rng: random.Random, case_id: str, answer_keys: list[str]) ->
     }
     if rng.random() < 0.35:
         _favourable(rng, doc)
-    return _repair(doc)
+    if version == 1:
+        return doc
+    return _timeline(rng, upgrade_v1(doc))
 
 
 def _favourable(rng: random.Random, doc: dict[str, Any]) -> None:
@@ -228,19 +239,82 @@ def _favourable(rng: random.Random, doc: dict[str, Any]) -> None:
             course["target"] = "primary"
 
 
+def _finding(rng: random.Random, lesion_id: str) -> dict[str, Any]:
+    return {
+        "lesion": lesion_id,
+        "status": _literal(rng, m.LesionStatus, 0.15),
+        "size_mm": _maybe(rng, round(rng.uniform(0, 80), 1), 0.3),
+    }
+
+
+def _scans(rng: random.Random, lesion_ids: list[str]) -> list[dict[str, Any]]:
+    scans: list[dict[str, Any]] = []
+    for k in range(1, rng.randint(1, 5) + 1):
+        same_day = scans and scans[-1]["date"] is not None and rng.random() < 0.15
+        read = [lid for lid in lesion_ids if rng.random() < 0.7]
+        scans.append(
+            {
+                "id": f"S{k}",
+                "date": scans[-1]["date"] if same_day else _date(rng, ASSESSMENT, 500, 0.1),
+                "modality": _choice(rng, (*get_args(m.Modality), "fdg_pet_ct", "mri", "ct"), 0.1),
+                "purpose": _literal(rng, m.ScanPurpose),
+                "brain": _choice(rng, [True, False]),
+                "response": _literal(rng, m.ScanResponse, 0.3),
+                "findings": None if rng.random() < 0.15 else [_finding(rng, lid) for lid in read],
+            }
+        )
+    return scans
+
+
+def _treatment(rng: random.Random, k: int, lesion_ids: list[str], course_ids: list[str]) -> dict[str, Any]:
+    modality = _literal(rng, m.LocalModality)
+    return {
+        "id": f"LT{k}",
+        "target": _choice(rng, ["primary", "primary", *lesion_ids]),
+        "modality": modality,
+        "intent": _literal(rng, m.Intent),
+        "date": _date(rng, ASSESSMENT, 1200),
+        "margin": _literal(rng, m.Margin, 0.3) if modality in ("surgery", None) else None,
+        "rt_course": _choice(rng, course_ids, 0.5) if course_ids else None,
+    }
+
+
+def _timeline(rng: random.Random, doc: dict[str, Any]) -> dict[str, Any]:
+    """Add the case@2 facts to an upgraded draw: the staging scans of case@1 stay, or a whole timeline."""
+    lesion_ids = [lesion["id"] for lesion in doc["lesions"] or []]
+    roll = rng.random()
+    if roll < 0.15:
+        doc["imaging"] = []
+    elif roll < 0.75:
+        doc["imaging"] = [*doc.get("imaging", []), *_scans(rng, lesion_ids)]
+    for therapy in doc["systemic_therapy"] or []:
+        therapy["end_reason"] = _literal(rng, m.EndReason, 0.3) if therapy["end_date"] else None
+    courses = doc["radiotherapy_courses"] or []
+    for course in courses:
+        course["protocol"] = _choice(rng, ["NCT01282450", "NCT06114108", "sabr-comet-3"], 0.5)
+        start = _date(rng, ASSESSMENT, 300, 0.3)
+        course["start_date"] = start
+        course["end_date"] = None if start is None or rng.random() < 0.3 else ASSESSMENT.isoformat()
+    course_ids = [course["id"] for course in courses]
+    doc["local_treatments"] = _list(rng, lambda k: _treatment(rng, k, lesion_ids, course_ids), 3)
+    return _repair(doc)
+
+
 def _repair(doc: dict[str, Any]) -> dict[str, Any]:
-    """Keep the draw valid: no date after assessment, metastatic diagnosis not before the primary's."""
-    tumour = doc.get("tumour")
-    dx = tumour.get("diagnosis_date") if tumour else None
-    if (
-        dx is not None
-        and doc["metastatic_diagnosis_date"] is not None
-        and doc["metastatic_diagnosis_date"] < dx
-    ):
-        doc["metastatic_diagnosis_date"] = dx
+    """Keep the draw valid: a summary status agrees with the latest finding (or is left unknown), and a
+    lesion that a local treatment targets is not `treated: false`."""
+    shape_only = Case.model_validate_json(json.dumps(doc))
+    latest = latest_status(shape_only)
+    targeted = {t["target"] for t in doc["local_treatments"] or []}
+    for lesion in doc["lesions"] or []:
+        current = latest.get(lesion["id"])
+        if current is not None and lesion["status"] not in (None, current):
+            lesion["status"] = None if lesion["status"] == "stable" else current
+        if lesion["treated"] is False and lesion["id"] in targeted:
+            lesion["treated"] = True
     return doc
 
 
-def random_cases(seed: int, n: int, answer_keys: list[str]) -> list[Case]:
+def random_cases(seed: int, n: int, answer_keys: list[str], version: int = 2) -> list[Case]:
     rng = random.Random(seed)
-    return [parse_case(random_case_doc(rng, f"gen-{seed}-{i}", answer_keys)) for i in range(n)]
+    return [parse_case(random_case_doc(rng, f"gen-{seed}-{i}", answer_keys, version)) for i in range(n)]

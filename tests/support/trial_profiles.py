@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from oligoboard.case.convert import upgrade_v1
 from oligoboard.case.models import Case
 from tests.support.cases import NEGATIVE_DRIVERS
 
@@ -138,4 +139,5 @@ def build(
         doc["answers"] = answers
     if case_id is not None:
         doc["id"] = case_id
-    return Case.model_validate_json(json.dumps(doc))
+    # shape only (profiles may cross a date rule on purpose), upgraded from case@1 like every reader does
+    return Case.model_validate_json(json.dumps(upgrade_v1(doc)))

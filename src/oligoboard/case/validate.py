@@ -2,22 +2,29 @@
 
 Two passes: pydantic checks shape and types, then `cross_field_problems` checks facts that only make
 sense together (dates after the assessment date, a therapy ending before it starts, an RT course aimed
-at a lesion that does not exist). Both passes run so a user fixes everything in one round trip.
+at a lesion that does not exist; for case@2 also the timeline rules of `case.timeline`). Both passes run
+so a user fixes everything in one round trip. A case@1 document is checked against case@1 (its errors
+name case@1 paths) and then upgraded to case@2 (`case.convert`), so every caller gets a case@2 `Case`.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from oligoboard.case.models import Case
+from oligoboard.case.convert import upgrade_v1
+from oligoboard.case.models import SCHEMA_ID, SCHEMA_V1, Case, RadiotherapyCourse, SystemicTherapy
+from oligoboard.case.models_v1 import CaseV1, RadiotherapyCourseV1, SystemicTherapyV1
+from oligoboard.case.timeline import timeline_problems
 from oligoboard.errors import CaseValidationError, Problem
+
+_M = TypeVar("_M", Case, CaseV1)
 
 _BARE_N2_HINT = "'N2' is the 8th-edition category; TNM 9th edition splits it into N2a and N2b"
 
@@ -59,7 +66,7 @@ def _problem_from_pydantic(err: ErrorDetails) -> Problem:
     return Problem(path, f"{message}, got {_short(value)}", found=_short(value))
 
 
-def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
+def _dates(case: Case | CaseV1) -> Iterable[tuple[str, date | None]]:
     if case.patient:
         yield "patient.birth_date", case.patient.birth_date
     if case.tumour:
@@ -67,15 +74,25 @@ def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
     yield "metastatic_diagnosis_date", case.metastatic_diagnosis_date
     for i, lesion in enumerate(case.lesions or []):
         yield f"lesions[{i}].detected_date", lesion.detected_date
-    for i, therapy in enumerate(case.systemic_therapy or []):
+    therapies: Sequence[SystemicTherapy | SystemicTherapyV1] = case.systemic_therapy or []
+    for i, therapy in enumerate(therapies):
         yield f"systemic_therapy[{i}].start_date", therapy.start_date
         yield f"systemic_therapy[{i}].end_date", therapy.end_date
-    if case.staging:
-        yield "staging.fdg_pet_ct_date", case.staging.fdg_pet_ct_date
-        yield "staging.brain_mri_date", case.staging.brain_mri_date
+    if isinstance(case, CaseV1):
+        if case.staging:
+            yield "staging.fdg_pet_ct_date", case.staging.fdg_pet_ct_date
+            yield "staging.brain_mri_date", case.staging.brain_mri_date
+        return
+    for i, scan in enumerate(case.imaging or []):
+        yield f"imaging[{i}].date", scan.date
+    for i, treatment in enumerate(case.local_treatments or []):
+        yield f"local_treatments[{i}].date", treatment.date
+    for i, course in enumerate(case.radiotherapy_courses or []):
+        yield f"radiotherapy_courses[{i}].start_date", course.start_date
+        yield f"radiotherapy_courses[{i}].end_date", course.end_date
 
 
-def cross_field_problems(case: Case) -> list[Problem]:
+def cross_field_problems(case: Case | CaseV1) -> list[Problem]:
     """Facts that are each valid alone but impossible together."""
     problems: list[Problem] = []
     today = case.assessment_date.isoformat()
@@ -84,7 +101,8 @@ def cross_field_problems(case: Case) -> list[Problem]:
             problems.append(
                 Problem(path, f"{value.isoformat()} is after assessment_date {today}", expected=f"<= {today}")
             )
-    for i, therapy in enumerate(case.systemic_therapy or []):
+    therapies: Sequence[SystemicTherapy | SystemicTherapyV1] = case.systemic_therapy or []
+    for i, therapy in enumerate(therapies):
         if therapy.start_date and therapy.end_date and therapy.end_date < therapy.start_date:
             problems.append(
                 Problem(
@@ -92,15 +110,8 @@ def cross_field_problems(case: Case) -> list[Problem]:
                     f"{therapy.end_date.isoformat()} is before start_date {therapy.start_date.isoformat()}",
                 )
             )
-    tumour_dx = case.tumour.diagnosis_date if case.tumour else None
-    if tumour_dx and case.metastatic_diagnosis_date and case.metastatic_diagnosis_date < tumour_dx:
-        problems.append(
-            Problem(
-                "metastatic_diagnosis_date",
-                f"{case.metastatic_diagnosis_date.isoformat()} is before tumour.diagnosis_date "
-                f"{tumour_dx.isoformat()}",
-            )
-        )
+    # metastatic_diagnosis_date before tumour.diagnosis_date is valid (issue 11: "staging CT before
+    # histology"); only dates after assessment_date are errors
     lesion_ids = [lesion.id for lesion in case.lesions or []]
     for lesion_id, count in Counter(lesion_ids).items():
         if count > 1:
@@ -121,7 +132,8 @@ def cross_field_problems(case: Case) -> list[Problem]:
                 Problem(f"radiotherapy_courses[{where[1]}].id", f"duplicate course id {course_id!r}")
             )
     known_targets = {"primary", *lesion_ids}
-    for i, course in enumerate(case.radiotherapy_courses or []):
+    courses: Sequence[RadiotherapyCourse | RadiotherapyCourseV1] = case.radiotherapy_courses or []
+    for i, course in enumerate(courses):
         if course.target is not None and course.target not in known_targets:
             problems.append(
                 Problem(
@@ -130,6 +142,8 @@ def cross_field_problems(case: Case) -> list[Problem]:
                     expected="'primary' or one of " + ", ".join(repr(x) for x in lesion_ids),
                 )
             )
+    if isinstance(case, Case):
+        problems.extend(timeline_problems(case))
     return problems
 
 
@@ -178,8 +192,21 @@ def parse_case(data: object, *, source: str = "case") -> Case:
         normalised = _jsonable(data)
     except (TypeError, ValueError) as exc:
         raise CaseValidationError(f"{source}: invalid case", [Problem("", str(exc))]) from None
+    schema = normalised.get("schema", SCHEMA_V1)
+    if schema not in (SCHEMA_V1, SCHEMA_ID):
+        expected = f"'{SCHEMA_V1}' or '{SCHEMA_ID}'"
+        problem = Problem("schema", f"is not one of {expected}", expected=expected, found=_short(schema))
+        raise CaseValidationError(f"{source}: invalid case (1 problem(s))", [problem])
+    if schema == SCHEMA_V1:
+        _checked(CaseV1, normalised, source)
+        normalised = upgrade_v1(normalised)
+    return _checked(Case, normalised, source)
+
+
+def _checked(model: type[_M], normalised: Any, source: str) -> _M:
+    """Both passes (shape and types, then cross-field facts) for one version of the contract."""
     try:
-        case = Case.model_validate_json(json.dumps(normalised))
+        case = model.model_validate_json(json.dumps(normalised))
     except ValidationError as exc:
         problems = [_problem_from_pydantic(e) for e in exc.errors()]
         raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems) from None
@@ -187,3 +214,14 @@ def parse_case(data: object, *, source: str = "case") -> Case:
     if problems:
         raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems)
     return case
+
+
+def case2_document(data: object, *, source: str = "case") -> dict[str, Any]:
+    """The case@2 form of a valid case document, as written (what `oligoboard migrate` writes).
+
+    Validates first (raising exactly as `parse_case` does), so only a valid document is ever rewritten;
+    a case@2 document comes back unchanged apart from YAML dates written as ISO strings.
+    """
+    parse_case(data, source=source)
+    normalised: dict[str, Any] = _jsonable(data)
+    return normalised if normalised.get("schema") == SCHEMA_ID else upgrade_v1(normalised)

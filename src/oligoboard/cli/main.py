@@ -20,6 +20,7 @@ from oligoboard.cli.assess import assess
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.guidelines import guidelines_app
+from oligoboard.cli.migrate import migrate
 from oligoboard.cli.schema import schema
 from oligoboard.cli.trials import trials_app
 from oligoboard.cli.validate import validate
@@ -53,6 +54,7 @@ def root(
 app.command()(assess)
 app.command()(validate)
 app.command()(schema)
+app.command()(migrate)
 app.command()(demo)
 app.add_typer(dose_app, name="dose")
 app.command("dvh")(dvh_command)

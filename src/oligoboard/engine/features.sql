@@ -11,9 +11,65 @@
 --    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
 --    makes every count unknown (it may or may not be a metastasis). Organs are counted by the schema's organ value, so
 --    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system").
+--  * case@2 inputs (the first four CTEs): the staging scan dates and each lesion's current status and size
+--    come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline"); every
+--    lesion count below reads `lesions_current`, never the raw `lesions` table.
 --  * Months are days / 30.4375 (mean Gregorian month) for display and thresholds on durations; calendar
 --    cut-offs (the 6-month synchronous rule) compare dates with INTERVAL arithmetic in the knowledge files.
 WITH
+staging_scans AS (
+    -- the latest dated scan of each kind on or before the assessment date, whatever its purpose (a restaging
+    -- PET/CT is the newest whole-body staging); a brain MRI is an MRI that covers the brain (brain = TRUE:
+    -- an MRI with unknown coverage is not counted). No scan of the kind: NULL, as an unknown v1 date was.
+    SELECT
+        i.case_id,
+        max(i.scan_date) FILTER (WHERE i.modality = 'fdg_pet_ct' AND i.scan_date <= p.assessment_date)
+            AS fdg_pet_ct_date,
+        max(i.scan_date) FILTER (WHERE i.modality = 'mri' AND i.brain IS TRUE AND i.scan_date <= p.assessment_date)
+            AS brain_mri_date
+    FROM imaging AS i
+    JOIN patients AS p ON p.case_id = i.case_id
+    GROUP BY i.case_id
+),
+finding_dates AS (
+    -- per lesion: the latest scan date recording it, and whether an undated scan records it (which might be later)
+    SELECT f.case_id, f.lesion_id, max(i.scan_date) AS latest_date, count_if(i.scan_date IS NULL) AS n_undated
+    FROM imaging_findings AS f
+    JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
+    GROUP BY f.case_id, f.lesion_id
+),
+latest_findings AS (
+    -- the lesion as read on its latest scan; NULL when an undated scan records it or same-day reads disagree
+    SELECT
+        f.case_id,
+        f.lesion_id,
+        CASE WHEN count_if(f.status IS NULL) = 0 AND min(f.status) = max(f.status) THEN min(f.status) END AS status,
+        CASE WHEN count_if(f.size_mm IS NULL) = 0 AND min(f.size_mm) = max(f.size_mm) THEN min(f.size_mm) END
+            AS size_mm
+    FROM imaging_findings AS f
+    JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
+    JOIN finding_dates AS d ON d.case_id = f.case_id AND d.lesion_id = f.lesion_id
+    WHERE d.n_undated = 0 AND i.scan_date = d.latest_date
+    GROUP BY f.case_id, f.lesion_id
+),
+lesions_current AS (
+    -- each lesion with its current status and size: the latest finding, else the lesion's own summary
+    -- (validation refuses a summary status that contradicts the latest finding)
+    SELECT
+        l.case_id,
+        l.lesion_id,
+        l.organ,
+        l.laterality,
+        l.lung_relation,
+        l.pattern,
+        l.detected_date,
+        coalesce(lf.status, l.status) AS status,
+        coalesce(lf.size_mm, l.size_mm) AS size_mm,
+        l.amenable_to_lat,
+        l.treated
+    FROM lesions AS l
+    LEFT JOIN latest_findings AS lf ON lf.case_id = l.case_id AND lf.lesion_id = l.lesion_id
+),
 lesion_agg AS (
     SELECT
         l.case_id,
@@ -55,7 +111,7 @@ lesion_agg AS (
             count_if(l.organ = 'soft_tissue'), count_if(l.organ = 'kidney'), count_if(l.organ = 'other')
         ) AS max_per_organ,
         count_if(l.status IN ('progressing', 'new')) AS n_progressing_or_new
-    FROM lesions AS l
+    FROM lesions_current AS l
     WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
     GROUP BY l.case_id
 ),
@@ -103,7 +159,7 @@ new_on_first_line AS (
         count_if(
             l.status IS NULL OR (l.status = 'new' AND (l.detected_date IS NULL OR ta.first_line_start_date IS NULL))
         ) AS n_unknown
-    FROM lesions AS l
+    FROM lesions_current AS l
     JOIN therapy_agg AS ta ON ta.case_id = l.case_id
     WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
     GROUP BY l.case_id
@@ -158,11 +214,11 @@ SELECT
     date_diff('day', p.diagnosis_date, p.metastatic_diagnosis_date) / 30.4375 AS months_primary_to_metastatic,
     date_diff('day', p.metastatic_diagnosis_date, p.assessment_date) AS days_since_metastatic_diagnosis,
     -- staging
-    p.fdg_pet_ct_date,
-    p.brain_mri_date,
+    ss.fdg_pet_ct_date,
+    ss.brain_mri_date,
     p.mediastinal_staging,
-    date_diff('day', p.fdg_pet_ct_date, p.assessment_date) AS days_since_fdg_pet_ct,
-    date_diff('day', p.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
+    date_diff('day', ss.fdg_pet_ct_date, p.assessment_date) AS days_since_fdg_pet_ct,
+    date_diff('day', ss.brain_mri_date, p.assessment_date) AS days_since_brain_mri,
     -- lesion counts (counting units: see docs/counting.md)
     p.lesions_known,
     CASE WHEN p.lesions_known AND coalesce(la.n_lung_relation_null, 0) = 0 THEN coalesce(la.n_rows, 0) END
@@ -296,6 +352,7 @@ SELECT
     , date_diff('day', ta.first_line_start_date, p.metastatic_diagnosis_date) / 30.4375
         AS months_first_line_to_metastatic_diagnosis
 FROM patients AS p
+LEFT JOIN staging_scans AS ss ON ss.case_id = p.case_id
 LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id
 LEFT JOIN therapy_agg AS ta ON ta.case_id = p.case_id
 LEFT JOIN new_on_first_line AS nf ON nf.case_id = p.case_id

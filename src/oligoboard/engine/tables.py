@@ -1,9 +1,11 @@
-"""Flatten cases into the five normalized tables that `features.sql` reads.
+"""Flatten case@2 cases into the normalized tables that `features.sql` reads.
 
-One row per thing (patient, lesion, therapy line, RT course, attested answer). Python only reshapes here;
-every derived fact is computed in SQL so that one definition serves DuckDB and Spark alike.
-`lesions_known` and friends record whether a list was given at all: an empty list is "known: none",
-an omitted list is unknown, and SQL cannot tell the two apart from the child table alone.
+One row per thing (patient, lesion, therapy line, RT course, scan, scan finding, local treatment, attested
+answer). Python only reshapes here; every derived fact (the staging scan dates, a lesion's current status)
+is computed in SQL so that one definition serves DuckDB and Spark alike. `lesions_known` and friends record
+whether a list was given at all: an empty list is "known: none", an omitted list is unknown, and SQL cannot
+tell the two apart from the child table alone. A scan's omitted `findings` adds no rows, like `[]`: the
+rules that need to tell them apart read the scan, not the findings table.
 """
 
 from __future__ import annotations
@@ -37,12 +39,12 @@ PATIENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("polymetastatic_before", "BOOLEAN"),
     ("omd_before", "BOOLEAN"),
     ("prior_thoracic_rt", "BOOLEAN"),
-    ("fdg_pet_ct_date", "DATE"),
-    ("brain_mri_date", "DATE"),
     ("mediastinal_staging", "VARCHAR"),
     ("lesions_known", "BOOLEAN"),
     ("systemic_known", "BOOLEAN"),
     ("rt_known", "BOOLEAN"),
+    ("imaging_known", "BOOLEAN"),
+    ("local_treatments_known", "BOOLEAN"),
 )
 
 LESION_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -68,6 +70,7 @@ THERAPY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("end_date", "DATE"),
     ("cycles", "INTEGER"),
     ("best_response", "VARCHAR"),
+    ("end_reason", "VARCHAR"),
 )
 
 RT_COURSE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -81,6 +84,38 @@ RT_COURSE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("brachial_plexus_dmax_gy", "DOUBLE"),
     ("mean_lung_dose_gy", "DOUBLE"),
     ("esophagus_dmax_gy", "DOUBLE"),
+    ("protocol", "VARCHAR"),
+    ("start_date", "DATE"),
+    ("end_date", "DATE"),
+)
+
+IMAGING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("scan_id", "VARCHAR"),
+    ("scan_date", "DATE"),
+    ("modality", "VARCHAR"),
+    ("purpose", "VARCHAR"),
+    ("brain", "BOOLEAN"),
+    ("response", "VARCHAR"),
+)
+
+FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("scan_id", "VARCHAR"),
+    ("lesion_id", "VARCHAR"),
+    ("status", "VARCHAR"),
+    ("size_mm", "DOUBLE"),
+)
+
+LOCAL_TREATMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("treatment_id", "VARCHAR"),
+    ("target", "VARCHAR"),
+    ("modality", "VARCHAR"),
+    ("intent", "VARCHAR"),
+    ("treatment_date", "DATE"),
+    ("margin", "VARCHAR"),
+    ("rt_course", "VARCHAR"),
 )
 
 ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -95,6 +130,9 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "therapies": THERAPY_COLUMNS,
     "rt_courses": RT_COURSE_COLUMNS,
     "answers": ANSWER_COLUMNS,
+    "imaging": IMAGING_COLUMNS,
+    "imaging_findings": FINDING_COLUMNS,
+    "local_treatments": LOCAL_TREATMENT_COLUMNS,
 }
 
 
@@ -107,6 +145,9 @@ class CaseTables:
     therapies: list[Row] = field(default_factory=list)
     rt_courses: list[Row] = field(default_factory=list)
     answers: list[Row] = field(default_factory=list)
+    imaging: list[Row] = field(default_factory=list)
+    imaging_findings: list[Row] = field(default_factory=list)
+    local_treatments: list[Row] = field(default_factory=list)
 
     def rows(self, table: str) -> list[Row]:
         rows: list[Row] = getattr(self, table)
@@ -138,12 +179,12 @@ def _patient_row(case: Case) -> Row:
         h.polymetastatic_before if h else None,
         h.omd_before if h else None,
         h.prior_thoracic_rt if h else None,
-        s.fdg_pet_ct_date if s else None,
-        s.brain_mri_date if s else None,
         s.mediastinal_staging if s else None,
         case.lesions is not None,
         case.systemic_therapy is not None,
         case.radiotherapy_courses is not None,
+        case.imaging is not None,
+        case.local_treatments is not None,
     )
 
 
@@ -178,6 +219,7 @@ def to_tables(cases: Iterable[Case]) -> CaseTables:
                     therapy.end_date,
                     therapy.cycles,
                     therapy.best_response,
+                    therapy.end_reason,
                 )
             )
         for course in case.radiotherapy_courses or []:
@@ -194,8 +236,26 @@ def to_tables(cases: Iterable[Case]) -> CaseTables:
                     oar.brachial_plexus_dmax_gy if oar else None,
                     oar.mean_lung_dose_gy if oar else None,
                     oar.esophagus_dmax_gy if oar else None,
+                    course.protocol,
+                    course.start_date,
+                    course.end_date,
                 )
             )
         for rule_id, value in (case.answers or {}).items():
             out.answers.append((case.id, rule_id, value))
+        _timeline_rows(case, out)
     return out
+
+
+def _timeline_rows(case: Case, out: CaseTables) -> None:
+    """The imaging timeline (scans, their findings) and the local treatments of one case."""
+    for scan in case.imaging or []:
+        out.imaging.append(
+            (case.id, scan.id, scan.date, scan.modality, scan.purpose, scan.brain, scan.response)
+        )
+        for finding in scan.findings or []:
+            out.imaging_findings.append((case.id, scan.id, finding.lesion, finding.status, finding.size_mm))
+    for t in case.local_treatments or []:
+        out.local_treatments.append(
+            (case.id, t.id, t.target, t.modality, t.intent, t.date, t.margin, t.rt_course)
+        )
