@@ -19,7 +19,7 @@ specs); this module decides which rules apply to a course and which comparison e
   answer, never a pass.
 
 It depends on the case model only through the small protocols below, so anything with the same attribute
-names can be checked (``protocol`` is read with ``getattr``: case@1 courses have none).
+names can be checked.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class OarLike(Protocol):
 
 
 class CourseLike(Protocol):
-    """One radiotherapy course as the case contract describes it (case-schema.md); case@2 adds
-    ``protocol``, read with ``getattr`` so case@1 courses work unchanged."""
+    """One radiotherapy course as the case contract describes it (case@2: ``protocol`` names the protocol
+    the course is given under; case@1 documents are upgraded with none)."""
 
     @property
     def id(self) -> str: ...
@@ -65,6 +65,8 @@ class CourseLike(Protocol):
     def fractions(self) -> int | None: ...
     @property
     def oar(self) -> OarLike | None: ...
+    @property
+    def protocol(self) -> str | None: ...
 
 
 def target_kind(target: str | None) -> str | None:
@@ -83,8 +85,8 @@ def compare(value: float, operator: str, limit: float) -> bool:
 
 def course_protocol(course: CourseLike) -> str | None:
     """The protocol a course names (case@2 ``protocol``), blank as None."""
-    value = getattr(course, "protocol", None)
-    return str(value).strip() or None if value is not None else None
+    value = course.protocol
+    return (str(value).strip() or None) if value is not None else None
 
 
 @dataclass(frozen=True)
