@@ -71,7 +71,7 @@ def test_dropped_contour_and_outside_grid_show_in_table_and_json(files: tuple[Pa
     assert any("not a multiple of 3" in w["reason"] for w in records[1]["warnings"])
     code, out = dvh(str(rtss), str(files[1]))
     assert code == 0, out
-    assert "outside grid" in out
+    assert "outside grid" in out and "1 warning" in out
     assert "note: far away (ROI 8): 8.00 cc outside the dose grid" in out
     assert "warning: cube (ROI 1)" in out and "not a multiple of 3" in out
     assert max(len(line) for line in out.splitlines()) <= 80

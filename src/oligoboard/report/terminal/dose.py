@@ -97,6 +97,13 @@ _STATUS_WORDS = {
 }
 
 
+def _dvh_status(status: str, warnings: int) -> Text:
+    text = Text(_STATUS_WORDS.get(status, status), style="" if status == "ok" else "yellow")
+    if warnings:
+        text.append(f"\n{warnings} warning{'s' if warnings > 1 else ''}", style="yellow")
+    return text
+
+
 def render_dvh(records: Sequence[dict[str, Any]], title: str) -> RenderableType:
     """One row per structure: ROI number, name, volume, Dmean/Dmin/Dmax/D95/D2 and its status; then every
     warning (dropped or degenerate contours, volume outside the dose grid) as a line of its own."""
@@ -114,7 +121,7 @@ def render_dvh(records: Sequence[dict[str, Any]], title: str) -> RenderableType:
             literal(r.get("name")),
             _number(r.get("volume_cc"), 1),
             *(_number(r.get(k)) for k in ("mean_gy", "min_gy", "max_gy", "d95_gy", "d2_gy")),
-            Text(_STATUS_WORDS.get(status, status), style="" if status == "ok" else "yellow"),
+            _dvh_status(status, len(r.get("warnings", []))),
         )
         who = f"{plain(r.get('name'))} (ROI {r.get('roi_number')})"
         outside = r.get("outside_dose_grid_cc") or 0
