@@ -77,6 +77,8 @@ def render_course_checks(courses: list[dict[str, Any]]) -> RenderableType:
             explain = check.get("comparison") if check.get("status") != "unknown" else check.get("reason")
             if explain:
                 cell.append("\n" + plain(explain), style="dim")
+            if check.get("warning"):
+                cell.append("\n" + plain(check["warning"]), style="yellow")
             table.add_row(
                 literal(course.get("course")),
                 cell,
