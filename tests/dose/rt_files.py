@@ -46,3 +46,20 @@ def add_broken_contour(rtss: Path) -> Path:
     contours.append(item)
     ds.save_as(rtss)
     return rtss
+
+
+def write_plan(directory: Path, frame_uid: str, fractions: int, prescription_gy: float) -> Path:
+    """An RTPLAN in `frame_uid` with a fraction number and a target prescription dose."""
+    from oligoboard.dose.phantoms import _base
+
+    ds = _base("RTPLAN", "1.2.840.10008.5.1.4.1.1.481.5", frame_uid, pydicom.uid.generate_uid())
+    ds.RTPlanLabel = "P1"
+    group = pydicom.Dataset()
+    group.NumberOfFractionsPlanned = str(fractions)
+    ds.FractionGroupSequence = [group]
+    reference = pydicom.Dataset()
+    reference.TargetPrescriptionDose = f"{prescription_gy:g}"
+    ds.DoseReferenceSequence = [reference]
+    path = directory / "plan.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    return path

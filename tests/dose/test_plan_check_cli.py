@@ -17,7 +17,7 @@ from oligoboard.cli.dose import plan_app
 from oligoboard.dose.phantoms import Phantom, write_phantom
 from oligoboard.dose.plancheck import check_plan
 from oligoboard.report.terminal.dose import render_plan_check
-from tests.dose.rt_files import add_roi, rename_roi
+from tests.dose.rt_files import add_roi, rename_roi, write_plan
 
 app = typer.Typer()
 app.add_typer(plan_app, name="plan")
@@ -158,3 +158,26 @@ def test_pdf_is_the_html_page_and_renders_to_png(files: tuple[Path, Path], tmp_p
 def test_pdf_into_a_missing_folder_is_exit_2(files: tuple[Path, Path], tmp_path: Path) -> None:
     code, _, err = check(str(files[0]), str(files[1]), "--pdf", str(tmp_path / "nowhere" / "plan.pdf"))
     assert code == 2 and "--pdf" in err and "folder does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("fractions", "prescription", "noted"),
+    [(30, 60.0, False), (5, 30.0, True), (None, None, True)],  # MAASTRO: "60Gy in 30 daily fractions"
+)
+def test_a_plan_in_another_fractionation_is_said(
+    files: tuple[Path, Path], tmp_path: Path, fractions: int | None, prescription: float | None, noted: bool
+) -> None:
+    import pydicom
+
+    args = [str(files[0]), str(files[1])]
+    if fractions is not None and prescription is not None:
+        frame = str(pydicom.dcmread(files[1]).FrameOfReferenceUID)
+        args.append(str(write_plan(tmp_path, frame, fractions, prescription)))
+    code, out, err = check(*args, "--json")
+    assert code == 0, err
+    notes = json.loads(out)["notes"]
+    assert bool(notes) is noted
+    if fractions == 5:
+        assert "6 Gy per fraction (30 Gy in 5 fx)" in notes[0] and "not in EQD2" in notes[0]
+        code, table, _ = check(*args)
+        assert "note: this plan gives 6 Gy per fraction" in table

@@ -27,7 +27,7 @@ from oligoboard.dose.dicom_rt import (
 from oligoboard.dose.dvh import Dvh, compute_dvhs
 from oligoboard.dose.knowledge import load_knowledge, protocol_ids
 from oligoboard.errors import InputError, Problem
-from oligoboard.knowledge.radiotherapy import ProtocolRule, StructureAliasRule
+from oligoboard.knowledge.radiotherapy import ProtocolRule, StatedFor, StructureAliasRule
 
 
 def _key(name: str) -> str:
@@ -131,6 +131,7 @@ class PlanCheck:
     results: list[dict[str, object]]
     structures: list[dict[str, object]]
     warnings: list[dict[str, object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         plan = None
@@ -147,6 +148,7 @@ class PlanCheck:
             "results": self.results,
             "structures": self.structures,
             "warnings": self.warnings,
+            "notes": self.notes,
         }
 
 
@@ -220,7 +222,30 @@ def check_plan(
     dvhs = {d.roi_number: d for d in compute_dvhs(structure_set, grid, roi_numbers=needed)} if needed else {}
     results = [_evaluate(rule, by_standard, dvhs, structure_set) for rule in typed]
     warnings = [w.as_dict() for d in dvhs.values() for w in d.warnings]
-    return PlanCheck(protocol, str(rules.header.get("title", protocol)), plan, results, rows, warnings)
+    title = str(rules.header.get("title", protocol))
+    return PlanCheck(protocol, title, plan, results, rows, warnings, _fractionation_notes(rules.header, plan))
+
+
+def _fractionation_notes(header: Mapping[str, object], plan: Plan | None) -> list[str]:
+    """Say when the plan's fractionation is not the one the protocol's constraints are stated for: the
+    constraints are compared as physical doses here, never silently as if the schedules were the same."""
+    stated = header.get("stated_for")
+    if not isinstance(stated, Mapping):
+        return []
+    spec = StatedFor.model_validate(stated)
+    if plan is None or plan.fractions is None or plan.prescription_gy is None:
+        return [
+            f"the protocol's constraints are stated for {spec.text}; the plan's fractionation is unknown "
+            "(no RTPLAN, or no fractions or prescription in it): check that the plan uses it"
+        ]
+    per_fraction = plan.prescription_gy / plan.fractions
+    if spec.min_dose_per_fraction_gy <= round(per_fraction, 6) <= spec.max_dose_per_fraction_gy:
+        return []
+    return [
+        f"this plan gives {per_fraction:.3g} Gy per fraction ({plan.prescription_gy:g} Gy in {plan.fractions} "
+        f"fx); the protocol's constraints are stated for {spec.text} and are compared here as physical "
+        "doses, not in EQD2"
+    ]
 
 
 def _unknown(base: dict[str, object], reason: str, structure: str | None = None) -> dict[str, object]:

@@ -166,6 +166,8 @@ class RtFileSpec(_Spec):
     version: str | int
     id: str | None = None
     title: str | None = None
+    #: Protocols: the fractionation their constraints are stated for (`plan check` says when a plan differs).
+    stated_for: StatedFor | None = None
     rules: list[dict[str, object]] = Field(min_length=1)
 
     @field_validator("kind")

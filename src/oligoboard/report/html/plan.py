@@ -51,4 +51,5 @@ def render_plan_check_html(check: PlanCheck) -> str:
         rows=rows,
         structures=structures,
         warnings=warnings,
+        notes=[plain(note) for note in check.notes],
     )

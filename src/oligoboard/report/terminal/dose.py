@@ -183,6 +183,8 @@ def render_plan_check(check: PlanCheck) -> RenderableType:
             )
         )
     parts.append(table)
+    for note in check.notes:
+        parts.append(literal(f"note: {note}", style="yellow"))
     for w in check.warnings:
         at = "" if w.get("z_mm") is None else f", z {w['z_mm']} mm"
         parts.append(
