@@ -177,7 +177,14 @@ def test_a_plan_in_another_fractionation_is_said(
     assert code == 0, err
     notes = json.loads(out)["notes"]
     assert bool(notes) is noted
+    cord = results(out)["spinal-cord-dmax"]
     if fractions == 5:
-        assert "6 Gy per fraction (30 Gy in 5 fx)" in notes[0] and "not in EQD2" in notes[0]
+        # "spinal cord max: 54Gy" in 2 Gy fractions; 40 Gy in 5 fx (α/β 2) = 40 (8 + 2) / 4 = EQD2 100 Gy
+        assert "6 Gy per fraction (30 Gy in 5 fx)" in notes[0] and "compared in EQD2" in notes[0]
+        assert (cord["status"], cord["value"], cord["value_eqd2"]) == ("fail", 40.0, pytest.approx(100.0))
+        assert cord["comparison"] == "in EQD2 (α/β 2 Gy, spinal cord), 5 fx"
         code, table, _ = check(*args)
         assert "note: this plan gives 6 Gy per fraction" in table
+        assert "(EQD2:" in table and "100.0" in table
+    else:
+        assert (cord["status"], cord["value"], cord.get("value_eqd2")) == ("pass", 40.0, None)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from oligoboard.dose import lq
 from oligoboard.dose.constraints import parse_constraint
 from oligoboard.dose.dicom_rt import (
     Plan,
@@ -25,7 +26,8 @@ from oligoboard.dose.dicom_rt import (
     read_rtstruct,
 )
 from oligoboard.dose.dvh import Dvh, compute_dvhs
-from oligoboard.dose.knowledge import load_knowledge, protocol_ids
+from oligoboard.dose.knowledge import alpha_beta_for, load_knowledge, protocol_ids
+from oligoboard.dose.plan_eqd2 import Fractionation, measure_eqd2
 from oligoboard.errors import InputError, Problem
 from oligoboard.knowledge.radiotherapy import ProtocolRule, StatedFor, StructureAliasRule
 
@@ -42,6 +44,13 @@ def _alias_table() -> dict[str, str]:
             for alias in [rule.id, *rule.aliases]:
                 table[_key(alias)] = rule.id
     return table
+
+
+@cache
+def _tissue_table() -> dict[str, str | None]:
+    return {
+        r.id: r.tissue for r in load_knowledge("tg263_aliases").typed if isinstance(r, StructureAliasRule)
+    }
 
 
 def standard_names() -> list[str]:
@@ -220,32 +229,39 @@ def check_plan(
         if present and len(by_standard[present[0]]) == 1 and by_standard[present[0]][0] not in needed:
             needed.append(by_standard[present[0]][0])
     dvhs = {d.roi_number: d for d in compute_dvhs(structure_set, grid, roi_numbers=needed)} if needed else {}
-    results = [_evaluate(rule, by_standard, dvhs, structure_set) for rule in typed]
+    notes, schedule = _fractionation(rules.header, plan)
+    results = [_evaluate(rule, by_standard, dvhs, structure_set, schedule) for rule in typed]
     warnings = [w.as_dict() for d in dvhs.values() for w in d.warnings]
     title = str(rules.header.get("title", protocol))
-    return PlanCheck(protocol, title, plan, results, rows, warnings, _fractionation_notes(rules.header, plan))
+    return PlanCheck(protocol, title, plan, results, rows, warnings, notes)
 
 
-def _fractionation_notes(header: Mapping[str, object], plan: Plan | None) -> list[str]:
-    """Say when the plan's fractionation is not the one the protocol's constraints are stated for: the
-    constraints are compared as physical doses here, never silently as if the schedules were the same."""
+def _fractionation(header: Mapping[str, object], plan: Plan | None) -> tuple[list[str], Fractionation | None]:
+    """Whether the plan is in the schedule the protocol's constraints are stated for. If not, the
+    constraints are compared in EQD2 (returned schedule); if the plan's schedule is unknown, as physical
+    doses with a note saying so: never silently as if the schedules were the same."""
     stated = header.get("stated_for")
     if not isinstance(stated, Mapping):
-        return []
+        return [], None
     spec = StatedFor.model_validate(stated)
-    if plan is None or plan.fractions is None or plan.prescription_gy is None:
-        return [
+    if plan is None or plan.fractions is None or not plan.prescription_gy:
+        note = (
             f"the protocol's constraints are stated for {spec.text}; the plan's fractionation is unknown "
-            "(no RTPLAN, or no fractions or prescription in it): check that the plan uses it"
-        ]
-    per_fraction = plan.prescription_gy / plan.fractions
-    if spec.min_dose_per_fraction_gy <= round(per_fraction, 6) <= spec.max_dose_per_fraction_gy:
-        return []
-    return [
-        f"this plan gives {per_fraction:.3g} Gy per fraction ({plan.prescription_gy:g} Gy in {plan.fractions} "
-        f"fx); the protocol's constraints are stated for {spec.text} and are compared here as physical "
-        "doses, not in EQD2"
+            "(no RTPLAN, or no fractions or prescription in it): compared as physical doses, check that "
+            "the plan uses that fractionation"
+        )
+        return [note], None
+    schedule = Fractionation(plan.fractions, plan.prescription_gy, spec.text)
+    if spec.min_dose_per_fraction_gy <= round(schedule.per_fraction_gy, 6) <= spec.max_dose_per_fraction_gy:
+        return [], None
+    notes = [
+        f"this plan gives {schedule.per_fraction_gy:.3g} Gy per fraction ({plan.prescription_gy:g} Gy in "
+        f"{plan.fractions} fx); the protocol's constraints are stated for {spec.text}: each is compared in "
+        "EQD2 with its structure's α/β, every voxel receiving its dose in the plan's fractions"
     ]
+    if lq.outside_validated_range(plan.prescription_gy, plan.fractions):
+        notes.append("dose per fraction > 10 Gy: outside the validated LQ range (reference note §1.4)")
+    return notes, schedule
 
 
 def _unknown(base: dict[str, object], reason: str, structure: str | None = None) -> dict[str, object]:
@@ -264,6 +280,7 @@ def _evaluate(
     by_standard: dict[str, list[int]],
     dvhs: dict[int | None, Dvh],
     structures: StructureSet,
+    schedule: Fractionation | None = None,
 ) -> dict[str, object]:
     constraint = parse_constraint(rule.constraint, rule.tolerance)
     base: dict[str, object] = {
@@ -275,9 +292,7 @@ def _evaluate(
     present = [s for s in rule.structures if s in by_standard]
     if not present:
         wanted = ", ".join(rule.structures)
-        return _unknown(
-            base, f"no structure maps to {wanted} (name it with --map 'ROI name={rule.structures[0]}')"
-        )
+        return _unknown(base, f"no structure maps to {wanted} (name one with --map)")
     standard = present[0]
     numbers = by_standard[standard]
     if len(numbers) > 1:
@@ -291,7 +306,26 @@ def _evaluate(
         reason = f"structure '{dvh.name}' has no volume inside the dose grid ({dvh.status.replace('_', ' ')})"
         return {**_unknown(base, reason, dvh.name), "tg263": standard, "roi_number": dvh.roi_number}
     value = constraint.measure(dvh)
-    status, margin = constraint.evaluate(value)
+    compared = value
+    extra: dict[str, object] = {}
+    if schedule is not None:
+        tissue = _tissue_table().get(standard)
+        if tissue is None:
+            reason = (
+                f"the plan ({schedule.fractions} fx) is not in the protocol's fractionation and the knowledge "
+                f"holds no α/β for {standard}: it cannot be compared in EQD2"
+            )
+            return {**_unknown(base, reason, dvh.name), "tg263": standard, "roi_number": dvh.roi_number}
+        alpha_beta, ab_rule = alpha_beta_for(tissue)
+        compared = measure_eqd2(constraint, dvh, schedule.fractions, alpha_beta)
+        extra = {
+            "value_eqd2": round(compared, 3),
+            "comparison": f"in EQD2 (α/β {alpha_beta:g} Gy, {tissue.replace('_', ' ')}), {schedule.fractions} fx",
+            "alpha_beta_gy": alpha_beta,
+            "alpha_beta_source": ab_rule.source,
+            "alpha_beta_verified": ab_rule.verified,
+        }
+    status, margin = constraint.evaluate(compared)
     result: dict[str, object] = {
         **base,
         "structure": dvh.name,
@@ -302,6 +336,7 @@ def _evaluate(
         "unit": constraint.unit,
         "margin": round(margin, 3),
         "tolerance": constraint.band,
+        **extra,
     }
     if dvh.status != "ok":
         result["note"] = f"structure {dvh.status.replace('_', ' ')}: statistics of the part inside the grid"

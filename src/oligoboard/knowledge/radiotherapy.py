@@ -141,6 +141,9 @@ class ReirradiationRule(RtRule):
 
 class StructureAliasRule(RtRule):
     aliases: list[str] = Field(default_factory=list)
+    #: The tissue of `alpha_beta.yaml` whose α/β converts this structure's doses to EQD2 (plan check of a
+    #: plan in another fractionation); None when the knowledge holds no α/β for it.
+    tissue: str | None = None
 
 
 class ProtocolRule(RtRule):

@@ -20,6 +20,7 @@ def render_plan_check_html(check: PlanCheck) -> str:
             "value": measured(r),
             "reason": plain(r.get("reason") or ""),
             "note": plain(r.get("note") or ""),
+            "comparison": plain(r.get("comparison") or ""),
             "margin": "—" if r.get("margin") is None else str(r["margin"]),
             "source": str(r["source"]),
             "verified": bool(r["verified"]),

@@ -41,8 +41,15 @@ def _number(value: object, digits: int = 2) -> str:
 
 
 def measured(result: dict[str, object]) -> str:
-    """A constraint's measured value with its unit, or an em dash when it could not be measured."""
-    return "—" if result.get("value") is None else f"{result['value']} {result.get('unit', '')}".strip()
+    """A constraint's measured value with its unit (and the value compared, when in EQD2), or an em dash
+    when it could not be measured."""
+    if result.get("value") is None:
+        return "—"
+    unit = str(result.get("unit", ""))
+    text = f"{result['value']} {unit}".strip()
+    if result.get("value_eqd2") is not None:
+        text += f" (EQD2: {result['value_eqd2']} {unit})".replace(" )", ")")
+    return text
 
 
 # --- course checks (the `radiotherapy` section of `assess`) ------------------------------------------------
@@ -147,7 +154,7 @@ def render_plan_check(check: PlanCheck) -> RenderableType:
     table = Table(
         title=literal(f"Plan check: {check.protocol} — {check.title}"), box=box.SIMPLE_HEAD, expand=True
     )
-    table.add_column("constraint", ratio=3, overflow="fold")
+    table.add_column("constraint", ratio=4, overflow="fold")
     table.add_column("structure", ratio=2, overflow="fold")
     table.add_column("value", ratio=3, overflow="fold")
     table.add_column("margin", justify="right", no_wrap=True, min_width=6)
@@ -160,8 +167,9 @@ def render_plan_check(check: PlanCheck) -> RenderableType:
         value = Text(measured(r))
         if r.get("reason"):
             value = literal(r["reason"], style="yellow")
-        elif r.get("note"):
-            value.append("\n" + plain(r["note"]), style="dim")
+        for extra in ("comparison", "note"):
+            if r.get(extra) and not r.get("reason"):
+                value.append("\n" + plain(r[extra]), style="dim")
         table.add_row(
             literal(f"{r['id']}\n{r['constraint']}"),
             structure,
