@@ -21,3 +21,4 @@ class Course:
     total_dose_gy: float | None = 45.0
     fractions: int | None = 3
     oar: Oar | None = field(default_factory=Oar)
+    protocol: str | None = None

@@ -39,7 +39,7 @@ def test_dvh_json_and_csv(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     (record,) = json.loads(result.output)
     assert {"name", "volume_cc", "mean_gy", "min_gy", "max_gy", "d95_gy", "d50_gy", "d2_gy"} <= set(record)
-    assert out.read_text().startswith("structure,dose_gy,volume_cc,volume_pct")
+    assert out.read_text().startswith("structure,roi_number,dose_gy,volume_cc,volume_pct")
 
 
 def test_dvh_unknown_structure_exit_2(tmp_path: Path) -> None:
@@ -56,18 +56,19 @@ def test_plan_check_missing_structures_are_unknown(tmp_path: Path) -> None:
     html = tmp_path / "report.html"
     result = runner.invoke(
         app,
-        ["plan", "check", str(rtdose), str(rtss), "--protocol", "NCT01282450", "--json", "--html", str(html)],
+        ["plan", "check", str(rtss), str(rtdose), "--protocol", "NCT01282450", "--json", "--html", str(html)],
     )
     assert result.exit_code == 0, result.output
-    results = {r["id"]: r for r in json.loads(result.output)["results"]}
+    results = {r["id"]: r for r in json.loads(result.stdout)["results"]}
     assert results["spinal-cord-dmax"]["status"] == "pass"
     assert results["spinal-cord-dmax"]["margin"] == pytest.approx(14.0, abs=0.01)
     assert results["brachial-plexus-dmax"]["status"] == "unknown"
     assert results["lung-mld"]["status"] == "unknown"
+    assert "no structure maps to Lungs-GTV, Lungs" in results["lung-mld"]["reason"]
     assert "<table>" in html.read_text()
 
 
 def test_plan_check_unknown_protocol(tmp_path: Path) -> None:
     rtss, rtdose = write_phantom(Phantom("x", "cube", 5.0, "uniform"), tmp_path)
-    result = runner.invoke(app, ["plan", "check", str(rtdose), str(rtss), "--protocol", "NOPE"])
+    result = runner.invoke(app, ["plan", "check", str(rtss), str(rtdose), "--protocol", "NOPE"])
     assert result.exit_code == 2

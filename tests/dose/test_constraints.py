@@ -1,4 +1,4 @@
-"""The DVH-metric notation: parsing, and pass / within_tolerance / fail exactly at the boundary."""
+"""The DVH-metric notation: parsing, and pass / within_tolerance / fail (on / off target for ± bands) exactly at the boundary."""
 
 from __future__ import annotations
 
@@ -42,8 +42,11 @@ def test_bad_notation_is_a_knowledge_error(text: str) -> None:
         ("Dmax <= 54 Gy", "1 Gy", 55.0, "within_tolerance"),
         ("Dmax <= 54 Gy", "1 Gy", 55.01, "fail"),
         ("V20Gy < 35 %", None, 34.9, "pass"),
-        ("Dmean 20 ± 1 Gy", None, 21.0, "pass"),
-        ("Dmean 20 ± 1 Gy", None, 18.99, "fail"),
+        # MAASTRO "to an MLD (Mean Lung Dose) of 20 +/- 1Gy": a prescription target, on or off target
+        ("Dmean 20 ± 1 Gy", None, 21.0, "on_target"),
+        ("Dmean 20 ± 1 Gy", None, 19.0, "on_target"),
+        ("Dmean 20 ± 1 Gy", None, 18.99, "off_target"),
+        ("Dmean 20 ± 1 Gy", None, 14.0, "off_target"),
         ("D95% >= 57 Gy", None, 57.0, "pass"),
     ],
 )

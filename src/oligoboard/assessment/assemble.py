@@ -18,7 +18,7 @@ from oligoboard.dose.section import cumulative_section, radiotherapy_section
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.engine.runner import Engine
-from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.errors import CaseValidationError
 from oligoboard.guidelines.ablative import ablative_definition
 from oligoboard.guidelines.section import recommendations_section
 from oligoboard.trials.section import trials_section

@@ -42,6 +42,31 @@ def exit_on_input_error(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _packaged_protocols() -> list[str]:
+    """Protocol ids for `--help`, from the file names alone (no YAML parsed: help must stay fast)."""
+    import oligoboard
+
+    folder = Path(oligoboard.__file__).resolve().parent / "knowledge" / "radiotherapy" / "protocols"
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def _write(path: Path, data: str | bytes, option: str) -> None:
+    """Write an output file; a missing folder or an unwritable path is exit 2 naming the option."""
+    try:
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        from oligoboard.errors import Problem
+
+        reason = "folder does not exist" if isinstance(exc, FileNotFoundError) else type(exc).__name__
+        raise InputError(
+            f"{option} {path}: cannot write ({reason})",
+            problems=[Problem(option, "cannot write", found=str(path))],
+        ) from None
+
+
 dose_app = typer.Typer(
     rich_markup_mode=PLAIN_HELP,
     help="Linear-quadratic dose arithmetic (BED, EQD2, iso-effective conversion).",
@@ -120,13 +145,22 @@ def dvh_command(
     structure: Annotated[
         list[str] | None, typer.Option("--structure", help="Structure name (repeatable).")
     ] = None,
+    roi_number: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--roi-number", help="ROI number (repeatable); picks one of several ROIs sharing a name."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_path: Annotated[
         Path | None, typer.Option("--csv", help="Write cumulative DVHs (0.01 Gy bins) here.")
     ] = None,
 ) -> None:
-    """Dose-volume statistics per structure from DICOM RT files."""
+    """Dose-volume statistics per structure from DICOM RT files, with each structure's status and warnings.
+
+    A name shared by several ROIs is an error unless --roi-number picks one."""
     import csv
+    import io
 
     from oligoboard.cli._output import check_output_path
     from oligoboard.dose.dicom_rt import check_same_frame, read_rtdose, read_rtstruct
@@ -137,66 +171,139 @@ def dvh_command(
 
     structure_set, grid = read_rtstruct(rtstruct), read_rtdose(rtdose)
     check_same_frame(structure_set, grid)
-    dvhs = compute_dvhs(structure_set, grid, structure or None)
+    if structure and roi_number:
+        # A name is resolved only where no ROI number of that name was given: --roi-number settles it.
+        picked = {structure_set.by_number(n).name.strip().lower() for n in roi_number}
+        structure = [s for s in structure if s.strip().lower() not in picked]
+    dvhs = compute_dvhs(structure_set, grid, structure or None, roi_numbers=roi_number or None)
     records = [d.summary() for d in dvhs]
     if csv_path is not None:
-        with csv_path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["structure", "dose_gy", "volume_cc", "volume_pct"])
-            for d in dvhs:
-                if d.samples.dose_gy.size == 0:
-                    continue
-                levels, volumes = d.cumulative()
-                for level, volume in zip(levels, volumes, strict=True):
-                    writer.writerow(
-                        [d.name, f"{level:.2f}", f"{volume:.4f}", f"{100 * volume / d.in_grid_cc:.3f}"]
-                    )
+        from oligoboard.report.terminal.literal import visible
+
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(["structure", "roi_number", "dose_gy", "volume_cc", "volume_pct"])
+        for d in dvhs:
+            if d.samples.dose_gy.size == 0:
+                continue
+            levels, volumes = d.cumulative()
+            for level, volume in zip(levels, volumes, strict=True):
+                writer.writerow(
+                    [
+                        visible(d.name),
+                        d.roi_number,
+                        f"{level:.2f}",
+                        f"{volume:.4f}",
+                        f"{100 * volume / d.in_grid_cc:.3f}",
+                    ]
+                )
+        _write(csv_path, buffer.getvalue(), "--csv")
     if as_json:
-        typer.echo(json.dumps(records))
+        typer.echo(json.dumps(records, ensure_ascii=False))
         return
     from rich.console import Console
-    from rich.table import Table
 
-    from oligoboard.report.terminal.literal import literal
+    from oligoboard.report.terminal.dose import render_dvh
 
-    table = Table(title=literal(f"DVH: {rtdose.name}"))
-    keys = ["volume_cc", "mean_gy", "min_gy", "max_gy", "d95_gy", "d50_gy", "d2_gy"]
-    table.add_column("structure")
-    for key in keys:
-        table.add_column(key, justify="right")
-    for record in records:
-        table.add_row(
-            literal(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys)
+    Console().print(render_dvh(records, f"DVH: {rtdose.name}"))
+
+
+def _plan_files(first: Path, second: Path, third: Path | None) -> tuple[Path, Path, Path | None]:
+    """The files in the order of `dvh` (RTSTRUCT RTDOSE [RTPLAN]); the old order RTDOSE RTSTRUCT still works,
+    with a deprecation note on stderr."""
+    from oligoboard.dose.dicom_rt import modality_of
+
+    if modality_of(first) == "RTDOSE" and modality_of(second) == "RTSTRUCT":
+        print(
+            "note: 'plan check RTDOSE RTSTRUCT' is deprecated; use 'plan check RTSTRUCT RTDOSE [RTPLAN]', "
+            "the order of 'dvh'",
+            file=sys.stderr,
         )
-    Console().print(table)
+        return second, first, third
+    return first, second, third
 
 
-@plan_app.command("check")
+@plan_app.command(
+    "check",
+    help=(
+        "Evaluate a protocol's DVH constraints: pass / within tolerance / fail / unknown (with the reason) per "
+        "constraint. Files in the order of 'dvh': RTSTRUCT RTDOSE [RTPLAN]. Protocols: "
+        + ", ".join(_packaged_protocols())
+        + " (--list-protocols describes them)."
+    ),
+)
 @exit_on_input_error
 def plan_check_command(
-    rtdose: Annotated[Path, typer.Argument(help="RT Dose file.")],
-    rtstruct: Annotated[Path, typer.Argument(help="RT Structure Set file.")],
+    rtstruct: Annotated[
+        Path | None, typer.Argument(help="RT Structure Set file.", show_default=False)
+    ] = None,
+    rtdose: Annotated[Path | None, typer.Argument(help="RT Dose file.", show_default=False)] = None,
     rtplan: Annotated[Path | None, typer.Argument(help="RT Plan file (optional).")] = None,
     protocol: Annotated[
-        str, typer.Option("--protocol", help="Protocol id, e.g. NCT01282450.")
+        str, typer.Option("--protocol", help="Protocol id: " + ", ".join(_packaged_protocols()) + ".")
     ] = "NCT01282450",
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", help="Name a structure's TG-263 name, e.g. --map 'Lt Lung=Lung_L' (repeatable)."
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map-file", help="File of 'ROI name=TG-263 name' lines (# comments).")
+    ] = None,
+    list_protocols: Annotated[
+        bool, typer.Option("--list-protocols", help="List the protocols with their titles and exit.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report here.")] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Write a PDF report here (same page as --html).")
+    ] = None,
 ) -> None:
-    """Evaluate a protocol's DVH constraints: pass / within_tolerance / fail / unknown per constraint."""
-    from oligoboard.cli._output import check_output_path
-    from oligoboard.dose.plancheck import check_plan
+    from oligoboard.dose import plancheck
 
-    if html is not None:
-        check_output_path(html, "--html")
-    result = check_plan(rtdose, rtstruct, rtplan, protocol)
-    if html is not None:
+    if list_protocols:
+        found = plancheck.protocols()
+        if as_json:
+            typer.echo(json.dumps([p.as_dict() for p in found], ensure_ascii=False))
+            return
+        from rich.console import Console
+
+        from oligoboard.report.terminal.dose import render_protocols
+
+        Console().print(render_protocols(found))
+        return
+    if rtstruct is None or rtdose is None:
+        from oligoboard.errors import Problem
+
+        raise InputError(
+            "plan check needs RTSTRUCT and RTDOSE files (or --list-protocols)",
+            problems=[Problem("RTSTRUCT RTDOSE", "missing argument")],
+        )
+    from oligoboard.cli._output import check_output_path
+
+    for option, path in (("--html", html), ("--pdf", pdf)):
+        if path is not None:
+            check_output_path(path, option)
+    rtstruct, rtdose, rtplan = _plan_files(rtstruct, rtdose, rtplan)
+    names: dict[str, str] = {}
+    if map_file is not None:
+        names.update(plancheck.read_mapping_file(map_file))
+    names.update(plancheck.parse_mapping(mapping or []))
+    result = plancheck.check_plan(rtstruct, rtdose, rtplan, protocol, names)
+    if html is not None or pdf is not None:
         from oligoboard.report.html.plan import render_plan_check_html
 
-        html.write_text(render_plan_check_html(result), encoding="utf-8")
+        page = render_plan_check_html(result)
+        if html is not None:
+            _write(html, page, "--html")
+        if pdf is not None:
+            from oligoboard.report.pdf import html_to_pdf
+
+            _write(pdf, html_to_pdf(page), "--pdf")
     if as_json:
-        typer.echo(json.dumps(result.as_dict()))
-    elif html is None:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    elif html is None and pdf is None:
         from rich.console import Console
 
         from oligoboard.report.terminal.dose import render_plan_check

@@ -9,7 +9,8 @@ Grammar (case-insensitive, spaces optional)::
 
 Examples: ``Dmax < 54 Gy``, ``D0.03cc < 30 Gy``, ``V20Gy < 35 %``, ``Dmean 20 ± 1 Gy`` (also ``+/-``).
 A rule may add a tolerance band (``tolerance: "1 Gy"``): a value beyond the limit but within the band is
-``within_tolerance`` rather than ``fail``. For a ``±`` constraint, inside the band passes, outside fails.
+``within_tolerance`` rather than ``fail``. A ``±`` constraint is a prescription target: inside the band is
+``on_target``, outside ``off_target``.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ class Constraint:
         """(status, margin): margin > 0 means inside the limit by that much (in ``unit``)."""
         v = round(value, 6)
         if self.operator == "band":
+            # A ± band is a prescription aim (MLD 20 ± 1 Gy): on or off target, not a pass or a failure.
             margin = self.band - abs(v - self.limit)
-            return ("pass" if margin >= 0 else "fail"), margin
+            return ("on_target" if round(margin, 6) >= 0 else "off_target"), margin
         margin = self.limit - v if self.operator in ("<", "<=") else v - self.limit
         strict = self.operator in ("<", ">")
         ok = margin > 0 if strict else margin >= 0

@@ -116,6 +116,17 @@ def _read(path: Path | str, modality: str) -> Any:
     return ds
 
 
+def modality_of(path: Path | str) -> str | None:
+    """The Modality of a DICOM file, read without its pixel data; None when it cannot be read (the full
+    reader then reports why). Lets `plan check` recognise the old RTDOSE-first argument order."""
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["Modality"])
+        value = ds.get("Modality", None)
+    except Exception:  # any unreadable file: the readers raise the precise DicomError later
+        return None
+    return None if value is None else str(value)
+
+
 def _sequence(ds: Any, keyword: str, path: Path, *, required: bool = False) -> list[Any]:
     with _reading(path, keyword):
         if keyword not in ds:

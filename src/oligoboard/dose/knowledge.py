@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from oligoboard.errors import KnowledgeError, Problem
-from oligoboard.knowledge.radiotherapy import RULE_MODELS, RegimenRule, RtFileSpec, RtRule
+from oligoboard.knowledge.radiotherapy import RULE_MODELS, AlphaBetaRule, RegimenRule, RtFileSpec, RtRule
 from oligoboard.knowledge.reading import read_knowledge, validation_error
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "radiotherapy"
@@ -105,12 +105,12 @@ def protocol_ids() -> list[str]:
     return sorted(p.stem for p in (KNOWLEDGE_DIR / "protocols").glob("*.yaml"))
 
 
-def alpha_beta_for(tissue: str) -> tuple[float, Mapping[str, Any]]:
-    """The α/β (Gy) of a tissue name from ``alpha_beta.yaml``, with the rule it came from (for citing)."""
+def alpha_beta_for(tissue: str) -> tuple[float, AlphaBetaRule]:
+    """The α/β (Gy) of a tissue name from ``alpha_beta.yaml``, with the typed rule it came from (for citing)."""
     key = tissue.strip().lower()
-    for rule in load_knowledge("alpha_beta").rules:
-        if key == rule["id"] or key in rule.get("tissues", []):
-            return float(rule["alpha_beta_gy"]), rule
+    for rule in load_knowledge("alpha_beta").typed:
+        if isinstance(rule, AlphaBetaRule) and (key == rule.id or key in rule.tissues):
+            return float(rule.alpha_beta_gy), rule
     raise KnowledgeError(f"no alpha/beta for tissue '{tissue}' in alpha_beta.yaml")
 
 

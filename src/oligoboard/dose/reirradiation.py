@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from oligoboard.dose import lq
 from oligoboard.dose.course_checks import CourseLike, compare
 from oligoboard.dose.knowledge import alpha_beta_for, load_knowledge
+from oligoboard.knowledge.radiotherapy import ReirradiationRule
 
 #: Organ fields of the case contract and the tissue whose α/β applies to each.
 ORGAN_FIELDS: dict[str, str] = {
@@ -32,7 +33,11 @@ ASSUMPTIONS = (
 def cumulative_eqd2(courses: Sequence[CourseLike] | None) -> list[dict[str, object]]:
     """Per organ: EQD2 of each course, their sum, the α/β used, and any cumulative limit from
     ``reirradiation.yaml`` with its status (``unknown`` when any course dose is missing)."""
-    limits = {rule["field"]: rule for rule in load_knowledge("reirradiation").rules}
+    limits = {
+        rule.field: rule
+        for rule in load_knowledge("reirradiation").typed
+        if isinstance(rule, ReirradiationRule)
+    }
     results: list[dict[str, object]] = []
     for field, tissue in ORGAN_FIELDS.items():
         alpha_beta, ab_rule = alpha_beta_for(tissue)
@@ -60,8 +65,8 @@ def cumulative_eqd2(courses: Sequence[CourseLike] | None) -> list[dict[str, obje
             "organ": tissue,
             "field": field,
             "alpha_beta_gy": alpha_beta,
-            "alpha_beta_source": ab_rule["source"],
-            "alpha_beta_verified": ab_rule["verified"],
+            "alpha_beta_source": ab_rule.source,
+            "alpha_beta_verified": ab_rule.verified,
             "courses": per_course,
             "cumulative_eqd2_gy": cumulative,
             "missing_courses": missing,
@@ -73,15 +78,15 @@ def cumulative_eqd2(courses: Sequence[CourseLike] | None) -> list[dict[str, obje
             status = (
                 "unknown"
                 if cumulative is None
-                else ("pass" if compare(cumulative, rule["operator"], float(rule["limit_gy"])) else "fail")
+                else ("pass" if compare(cumulative, rule.operator, float(rule.limit_gy)) else "fail")
             )
             entry["check"] = {
-                "id": rule["id"],
+                "id": rule.id,
                 "status": status,
                 "value": cumulative,
-                "limit": f"EQD2 {rule['operator']} {rule['limit_gy']} Gy",
-                "source": rule["source"],
-                "verified": rule["verified"],
+                "limit": f"EQD2 {rule.operator} {rule.limit_gy} Gy",
+                "source": rule.source,
+                "verified": rule.verified,
             }
         results.append(entry)
     return results

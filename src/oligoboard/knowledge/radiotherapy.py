@@ -36,9 +36,34 @@ class RtRule(_Spec):
         return value
 
 
+class FractionRange(_Spec):
+    """Fraction numbers a general limit is tabulated for (inclusive); `max` None means no upper end."""
+
+    min: int = Field(ge=1)
+    max: int | None = Field(default=None, ge=1)
+
+    def contains(self, fractions: int) -> bool:
+        return fractions >= self.min and (self.max is None or fractions <= self.max)
+
+
 class AppliesTo(_Spec):
-    techniques: list[str] = Field(min_length=1)
-    targets: list[str] = Field(min_length=1)
+    """Which courses a rule applies to; a filter left out does not restrict (general limits select by
+    fraction number, not by technique, so they omit `techniques`)."""
+
+    techniques: list[str] | None = Field(default=None, min_length=1)
+    targets: list[str] | None = Field(default=None, min_length=1)
+    fractions: FractionRange | None = None
+
+
+class StatedFor(_Spec):
+    """The fractionation a limit is stated for, as the course's dose per fraction (Gy, inclusive range).
+
+    A course outside the range is compared in EQD2 with the organ's α/β (the limit read as a dose in 2 Gy
+    fractions), and the check says so (docs/radiotherapy.md, "Which comparison")."""
+
+    min_dose_per_fraction_gy: Number = Field(gt=0)
+    max_dose_per_fraction_gy: Number = Field(gt=0)
+    text: str = Field(min_length=1)
 
 
 class AlphaBetaRule(RtRule):
@@ -52,6 +77,10 @@ class RegimenRule(RtRule):
     title: str
     metric: Literal["bed", "eqd2", "regimen_range"]
     applies_to: AppliesTo
+    #: The trial protocol the rule belongs to (checked only on courses naming it); None = general.
+    protocol: str | None = None
+    #: `limit` gives pass/fail; `statement` a guideline's reading (DLCG: ablative / not ablative).
+    role: Literal["limit", "statement"] = "limit"
     alpha_beta_gy: Number | None = Field(default=None, gt=0)
     operator: Operator | None = None
     limit_gy: Number | None = None
@@ -75,6 +104,12 @@ class RegimenRule(RtRule):
 
 
 class OarLimitRule(RtRule):
+    """An organ dose rule on a course's recorded OAR dose (`field`): a limit, or a prescription target.
+
+    A limit is stated either per fraction number (`limits_by_fractions_gy`, SBRT tables) or for one
+    fractionation (`limit_gy` with `stated_for`); `role: target` (a `band`) is a dose to aim at (MAASTRO's
+    MLD 20 ± 1 Gy for the primary), reported on / off target, never as an organ limit."""
+
     field: str
     organ: str
     operator: Operator
@@ -82,11 +117,18 @@ class OarLimitRule(RtRule):
     tolerance_gy: Number | None = None
     limits_by_fractions_gy: dict[int, Number] | None = None
     applies_to: AppliesTo
+    protocol: str | None = None
+    role: Literal["limit", "target"] = "limit"
+    stated_for: StatedFor | None = None
 
     @model_validator(mode="after")
     def _has_limit(self) -> OarLimitRule:
         if self.limit_gy is None and self.limits_by_fractions_gy is None:
             raise ValueError(f"rule {self.id}: needs limit_gy or limits_by_fractions_gy")
+        if (self.operator == "band") != (self.tolerance_gy is not None):
+            raise ValueError(f"rule {self.id}: operator band needs tolerance_gy, and only band has one")
+        if (self.role == "target") != (self.operator == "band"):
+            raise ValueError(f"rule {self.id}: a prescription target is a band, and a band is a target")
         return self
 
 
@@ -99,6 +141,9 @@ class ReirradiationRule(RtRule):
 
 class StructureAliasRule(RtRule):
     aliases: list[str] = Field(default_factory=list)
+    #: The tissue of `alpha_beta.yaml` whose α/β converts this structure's doses to EQD2 (plan check of a
+    #: plan in another fractionation); None when the knowledge holds no α/β for it.
+    tissue: str | None = None
 
 
 class ProtocolRule(RtRule):
@@ -124,6 +169,8 @@ class RtFileSpec(_Spec):
     version: str | int
     id: str | None = None
     title: str | None = None
+    #: Protocols: the fractionation their constraints are stated for (`plan check` says when a plan differs).
+    stated_for: StatedFor | None = None
     rules: list[dict[str, object]] = Field(min_length=1)
 
     @field_validator("kind")

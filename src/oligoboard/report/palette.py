@@ -41,6 +41,10 @@ STATUS_TONE: Final[dict[str, Tone]] = {
     "pass": "good",
     "within_tolerance": "open",
     "fail": "severe",
+    "on_target": "good",
+    "off_target": "bad",
+    "ablative": "good",
+    "not_ablative": "open",
     # guideline concordance verdicts
     "agree": "good",
     "differ": "bad",

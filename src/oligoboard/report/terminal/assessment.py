@@ -18,8 +18,9 @@ from rich.text import Text
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.report.findings import feature_label
 from oligoboard.report.labels import clinical_text, recommendation_label, state_label, trial_name, words
-from oligoboard.report.palette import status_text, style, value_text
-from oligoboard.report.terminal.clinician import metric_name, plain_limit, render_clinician
+from oligoboard.report.palette import style, value_text
+from oligoboard.report.terminal.clinician import metric_name, render_clinician
+from oligoboard.report.terminal.dose import render_course_checks
 from oligoboard.report.terminal.guidelines import render_recommendations
 from oligoboard.report.terminal.literal import literal
 from oligoboard.report.terminal.trials import render_trials
@@ -81,28 +82,8 @@ def disease_state_panel(ds: dict[str, Any], *, sources: bool = True) -> Renderab
 
 
 def radiotherapy_table(courses: list[dict[str, Any]], *, sources: bool = True) -> RenderableType:
-    """One row per check: the quantity in words (`EQD2 (α/β 10 Gy)`), value, limit, status."""
-    table = Table(title="Radiotherapy checks", expand=True)
-    table.add_column("course", overflow="fold")
-    table.add_column("check", overflow="fold")
-    table.add_column("status", overflow="fold")
-    table.add_column("value", overflow="fold")
-    table.add_column("limit", overflow="fold")
-    if sources:
-        table.add_column("rule (source)", overflow="fold", style="dim")
-    for course in courses:
-        for check in course.get("checks", []):
-            cells: list[RenderableType] = [
-                literal(course.get("course")),  # the case's own course id: shown literally
-                metric_name(check),
-                status_text(check.get("status")),
-                "—" if check.get("value") is None else f"{check['value']:.1f} Gy",
-                plain_limit(str(check.get("limit", ""))),
-            ]
-            if sources:
-                cells.append(f"{check.get('id')}: {check.get('source', '')}")
-            table.add_row(*cells)
-    return table
+    """One row per check with the comparison made (`report.terminal.dose.render_course_checks`)."""
+    return render_course_checks(courses, sources=sources)
 
 
 def _header(out: dict[str, Any]) -> Text:
