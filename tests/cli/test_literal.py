@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import pytest
 from rich.console import Console
@@ -81,7 +81,7 @@ def test_plan_check_view_shows_a_hostile_roi_name_literally() -> None:
         "source": "protocol",
         "verified": True,
     }
-    check = cast(PlanCheck, SimpleNamespace(protocol="P", title="t", results=[result]))
+    check = PlanCheck(protocol="P", title="t", plan=None, results=[result], structures=[])
     shown = _print(render_plan_check(check), terminal=False)
     assert "[/bold]\\x1b]0;PWNED" in shown
     for raw in RAW_CONTROLS:
