@@ -79,7 +79,7 @@ def test_dropped_contour_and_outside_grid_show_in_table_and_json(files: tuple[Pa
 
 @pytest.mark.parametrize(
     ("name", "shown"),
-    [("[/bold]", "[/bold]"), ("[red]x[/red]", "[red]x[/red]"), ("a\x1b[31mb", "a\ufffd[31mb")],
+    [("[/bold]", "[/bold]"), ("[red]x[/red]", "[red]x[/red]"), ("a\x1b[31mb", "a\\x1b[31mb")],
 )
 def test_strings_from_the_file_are_printed_literally(files: tuple[Path, Path], name: str, shown: str) -> None:
     rtss = rename_roi(files[0], name)

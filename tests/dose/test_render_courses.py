@@ -24,7 +24,10 @@ def test_comparison_reason_and_protocol_note_are_shown() -> None:
     ]  # fmt: skip
     wide = render(courses, 300)
     rows = wide.splitlines()
-    assert any("nct01282450-spinal-cord-dmax" in r and "fail" in r and "<= 54 Gy" in r for r in rows)
+    # the quantity in words and the limit in symbols (the check id is for --sources)
+    assert any(
+        "spinal cord Dmax (protocol NCT01282450)" in r and "fail" in r and "≤ 54 Gy" in r for r in rows
+    )
     assert "in EQD2 (α/β 2 Gy): spinal cord 50 Gy in 20 fx = 56.25 Gy" in wide
     assert "EQD2 56.25" in wide  # the converted value under the recorded one
     assert "brachial_plexus_dmax_gy not given" in wide  # the reason of an unknown

@@ -96,7 +96,7 @@ def test_latest_imaging_present_new_and_residual(engine: Engine) -> None:
     assert f["n_new_since_previous_scan"] == 1
     assert f["n_residual_metastases"] == 2
     assert f["progression_on_systemic_therapy"] is True  # L3 new while first line runs
-    assert f["first_line_benefit_months"] == pytest.approx(36 / 30.4375)
+    assert f["first_line_benefit_months"] == 1  # 36 days: one complete calendar month
 
 
 def test_case1_has_no_timeline_facts(engine: Engine) -> None:
@@ -167,12 +167,12 @@ def test_curative_treatment_of_the_primary(
 
 
 LINES = [
-    # therapies, current line, months on it
-    ([FIRST_LINE], 1, 42 / 30.4375),
+    # therapies, current line, complete calendar months on it (the one month convention of features.sql)
+    ([FIRST_LINE], 1, 1),  # 42 days
     (
         [FIRST_LINE | {"end_date": "2026-09-01"}, {"line": 2, "start_date": "2026-09-02", "end_date": None}],
         2,
-        29 / 30.4375,
+        0,  # 29 days: not yet a complete month
     ),
     ([FIRST_LINE, {"line": None, "start_date": "2026-09-02"}], None, None),  # an unnumbered line may be later
     ([], 0, None),

@@ -89,7 +89,9 @@ def test_full_view_labels_the_worked_example_as_not_this_patient(
 ) -> None:
     text = render(engine, outputs["demo-02-sync-two-bone-on-induction"], "full", 200)
     assert "not this patient: 50 Gy in 10 fractions" in " ".join(text.split())
-    assert "EQD210" not in text and "EQD2 (α/β 10 Gy)" in text
+    assert (
+        "EQD210" not in text and "BED (α/β 10 Gy)" in text
+    )  # the quantity in words, never EQD210/BED10 codes
 
 
 def test_sources_are_only_in_the_sources_views(engine: Engine, outputs: dict[str, dict[str, Any]]) -> None:

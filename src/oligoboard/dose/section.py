@@ -28,7 +28,8 @@ def _ablative_conflict(course: CourseLike, check: dict[str, object], ablative: A
         assert reading.operator is not None  # AblativeInfo refuses a reading without one
         status = "unknown"
         if value is not None:
-            status = "pass" if compare(value, reading.operator, ablative.bed_threshold_gy) else "fail"
+            met = compare(value, reading.operator, ablative.bed_threshold_gy)
+            status = "ablative" if met else "not_ablative"  # the words of the statement check itself
         readings.append(
             {
                 "id": reading.id,

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from oligoboard.report.palette import status_text
+from oligoboard.report.terminal.clinician import metric_name, plain_limit
 from oligoboard.report.terminal.literal import literal, visible
 
 if TYPE_CHECKING:  # `assess` imports this module for its course table: no DICOM stack at start-up
@@ -73,7 +74,7 @@ def render_course_checks(courses: list[dict[str, Any]], *, sources: bool = False
         if isinstance(protocol, dict) and protocol.get("note"):
             notes.append(literal(f"{course.get('course')}: {protocol['note']}", style="yellow"))
         for check in course.get("checks", []):
-            cell = literal(check.get("id"))
+            cell = Text(metric_name(check))  # the quantity in words (`EQD2 (α/β 10 Gy)`), not the check id
             cell.append(f" ({plain(check.get('basis', ''))})", style="dim")
             explain = check.get("comparison") if check.get("status") != "unknown" else check.get("reason")
             if explain:
@@ -85,7 +86,7 @@ def render_course_checks(courses: list[dict[str, Any]], *, sources: bool = False
                 cell,
                 status_text(check.get("status")),
                 _check_value(check),
-                literal(check.get("limit", "")),
+                literal(plain_limit(str(check.get("limit", "")))),
             ]
             if sources:
                 cells.append(literal(f"{check.get('id')}: {check.get('source', '')}"))
