@@ -38,9 +38,17 @@ def load(session: Session, case_id: str, version: int | None = None) -> tuple[Ca
 
 
 def store_case(session: Session, document: dict[str, Any], actor: str, note: str) -> CaseVersion:
-    """Validate, assess (for the list columns), then store as the next version."""
+    """Validate, assess (for the list columns), then store as the next version.
+
+    The same facts again (same case hash) are not an edit: the current version is returned unchanged.
+    """
     case = casework.validate(document)
     assessment = casework.assess(case)
+    existing = repo.get_case(session, case.id)
+    if existing is not None:
+        current = repo.current_version(session, existing)
+        if current.case_hash == assessment["case_hash"]:
+            return current
     stored = casework.stored_form(case)
     _record, version = repo.save_version(
         session, stored, assessment["case_hash"], actor, casework.index_of(assessment), note
