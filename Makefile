@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml debian-packages.txt
 
 install: $(STAMP)
 
-## run: install everything and assess the demo cases on embedded defaults (DuckDB in memory)
+## run: install everything and serve the web workspace on http://127.0.0.1:8000 with the demo cases and
+## a printed demo login (SQLite file inside the venv; `oligoboard demo` still prints the CLI summary)
 run: install
-	$(BIN)/oligoboard demo
+	$(BIN)/oligoboard serve --demo --db $(VENV)/demo-workspace.db
 
 ## test: install everything, then lint, type-check, unit tests and the public vignettes
 test: install lint typecheck unit vignettes
