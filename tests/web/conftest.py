@@ -53,7 +53,9 @@ def anonymous(app: FastAPI) -> Iterator[TestClient]:
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> int:
     token = csrf_of(client.get("/login").text)
     response = client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
     )
     return response.status_code
 

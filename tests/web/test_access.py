@@ -37,7 +37,9 @@ ROUTES: list[tuple[str, str, Permission, dict[str, object] | None]] = [
 ]
 
 
-def _send(client: TestClient, method: str, path: str, body: dict[str, object] | None, token: str | None) -> int:
+def _send(
+    client: TestClient, method: str, path: str, body: dict[str, object] | None, token: str | None
+) -> int:
     if method == "GET":
         return client.get(path, follow_redirects=False).status_code
     if path.startswith("/api/"):
@@ -84,7 +86,9 @@ def test_unsafe_requests_without_the_session_csrf_token_are_refused(
 
 def test_csrf_token_of_another_session_is_refused(client_for: Callable[[str], TestClient]) -> None:
     admin, clinician = client_for("admin"), client_for("clinician")
-    response = admin.post("/meetings", data={"title": "MDT", "meeting_date": "2026-12-03", "csrf_token": csrf(clinician)})
+    response = admin.post(
+        "/meetings", data={"title": "MDT", "meeting_date": "2026-12-03", "csrf_token": csrf(clinician)}
+    )
     assert response.status_code == 403
 
 
@@ -94,8 +98,14 @@ def test_every_route_of_the_app_is_in_the_table(client_for: Callable[[str], Test
 
     app = client_for("viewer").app
     public = {"/", "/login", "/logout", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
-    by_id = {"/cases/{case_id}/diff", "/decisions/{decision_id}", "/meetings/{meeting_id}",
-             "/meetings/{meeting_id}/cases", "/api/v1/me", "/api/v1/cases/{case_id}/assessment"}
+    by_id = {
+        "/cases/{case_id}/diff",
+        "/decisions/{decision_id}",
+        "/meetings/{meeting_id}",
+        "/meetings/{meeting_id}/cases",
+        "/api/v1/me",
+        "/api/v1/cases/{case_id}/assessment",
+    }
     listed = {path.replace(CASE_ID, "{case_id}") for _m, path, _p, _b in ROUTES}
     routes = {r.path for r in app.routes if isinstance(r, Route)}  # type: ignore[attr-defined]
     assert routes - public - by_id - listed == set()

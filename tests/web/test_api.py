@@ -19,7 +19,9 @@ def test_create_read_answer_decide(client_for: Callable[[str], TestClient]) -> N
     created = client.post("/api/v1/cases", content=DEMO_CASE.read_bytes(), headers=_headers(client))
     assert created.status_code == 201 and created.json() == {"case_id": CASE_ID, "version": 1}
     key = "NCT01282450/remaining-criteria"
-    answered = client.post(f"/api/v1/cases/{CASE_ID}/answers", json={"key": key, "value": False}, headers=_headers(client))
+    answered = client.post(
+        f"/api/v1/cases/{CASE_ID}/answers", json={"key": key, "value": False}, headers=_headers(client)
+    )
     assert answered.status_code == 201 and answered.json()["version"] == 2
     decided = client.post(
         f"/api/v1/cases/{CASE_ID}/decisions",
@@ -30,10 +32,15 @@ def test_create_read_answer_decide(client_for: Callable[[str], TestClient]) -> N
     listed = client.get(f"/api/v1/cases/{CASE_ID}/decisions").json()["items"]
     assert listed[0]["deviation"] is True and listed[0]["deviation_reason"] == "patient preference"
     assessment = client.get(f"/api/v1/cases/{CASE_ID}/assessment").json()
-    assert assessment["case_id"] == CASE_ID and assessment["knowledge_version"] == decided.json()["knowledge_version"]
+    assert (
+        assessment["case_id"] == CASE_ID
+        and assessment["knowledge_version"] == decided.json()["knowledge_version"]
+    )
 
 
-def test_invalid_case_is_422_naming_the_field_without_its_value(client_for: Callable[[str], TestClient]) -> None:
+def test_invalid_case_is_422_naming_the_field_without_its_value(
+    client_for: Callable[[str], TestClient],
+) -> None:
     client = client_for("clinician")
     document = json.loads(DEMO_CASE.read_text())
     document["patient"] = {"ecog": 7}

@@ -24,10 +24,22 @@ def _paste(client: TestClient, document: str) -> TestClient:
     ("document", "path"),
     [
         (json.dumps({"id": "x", "assessment_date": "2026-01-01", "tumour": {"n": SECRET_VALUE}}), "tumour.n"),
-        (json.dumps({"id": "x", "assessment_date": "2026-01-01", "lesions": [{"id": "L", "size_mm": SECRET_VALUE}]}), "lesions[0].size_mm"),
+        (
+            json.dumps(
+                {
+                    "id": "x",
+                    "assessment_date": "2026-01-01",
+                    "lesions": [{"id": "L", "size_mm": SECRET_VALUE}],
+                }
+            ),
+            "lesions[0].size_mm",
+        ),
         (json.dumps({"id": "x", "assessment_date": "2026-01-01", "tumor": SECRET_VALUE}), "tumor"),
         (json.dumps({"id": "x"}), "assessment_date"),
-        (json.dumps({"id": "x", "assessment_date": "2026-01-01", "answers": {"no-such/criterion": True}}), "answers['no-such/criterion']"),
+        (
+            json.dumps({"id": "x", "assessment_date": "2026-01-01", "answers": {"no-such/criterion": True}}),
+            "answers['no-such/criterion']",
+        ),
         ("{not json " + SECRET_VALUE, "<document>"),
     ],
 )
@@ -46,7 +58,11 @@ def test_upload_then_every_edit_is_a_new_version_with_a_diff(client_for: Callabl
     client = client_for("clinician")
     assert upload(client) == 303
     page = client.get(f"/cases/{CASE_ID}")
-    assert page.status_code == 200 and "Disease state" in page.text and "synchronous oligometastatic" in page.text
+    assert (
+        page.status_code == 200
+        and "Disease state" in page.text
+        and "synchronous oligometastatic" in page.text
+    )
     document = json.loads(DEMO_CASE.read_text())
     assert upload(client) == 303  # the same document again: not an edit, no new version
     assert client.get(f"/api/v1/cases/{CASE_ID}").json()["version"] == 1
@@ -68,7 +84,9 @@ def test_answering_an_attested_criterion_makes_a_new_version(client_for: Callabl
     before = client.get(f"/api/v1/cases/{CASE_ID}/assessment").json()
     assert any(q["fact"] == f"answers['{key}']" for q in before["next_best_questions"])
     response = client.post(
-        f"/cases/{CASE_ID}/answers", data={"csrf_token": csrf(client), "key": key, "value": "yes"}, follow_redirects=False
+        f"/cases/{CASE_ID}/answers",
+        data={"csrf_token": csrf(client), "key": key, "value": "yes"},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     after = client.get(f"/api/v1/cases/{CASE_ID}").json()
@@ -84,7 +102,11 @@ def test_a_decision_is_bound_to_its_versions_and_says_when_the_knowledge_changed
     assert upload(client) == 303
     response = client.post(
         f"/cases/{CASE_ID}/decisions",
-        data={"csrf_token": csrf(client), "recommendation": "dlcg-2025-2", "attendees": "oncologist, radiologist"},
+        data={
+            "csrf_token": csrf(client),
+            "recommendation": "dlcg-2025-2",
+            "attendees": "oncologist, radiologist",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -131,12 +153,15 @@ def test_meeting_with_its_case_list(client_for: Callable[[str], TestClient]) -> 
     client = client_for("coordinator")
     assert upload(client) == 303
     created = client.post(
-        "/meetings", data={"csrf_token": csrf(client), "title": "Thoracic MDT", "meeting_date": "2026-12-03"},
+        "/meetings",
+        data={"csrf_token": csrf(client), "title": "Thoracic MDT", "meeting_date": "2026-12-03"},
         follow_redirects=False,
     )
     assert created.status_code == 303
     location = created.headers["location"]
-    added = client.post(f"{location}/cases", data={"csrf_token": csrf(client), "case_id": CASE_ID}, follow_redirects=False)
+    added = client.post(
+        f"{location}/cases", data={"csrf_token": csrf(client), "case_id": CASE_ID}, follow_redirects=False
+    )
     assert added.status_code == 303
     assert CASE_ID in client.get(location).text
     assert client.get("/api/v1/cases").json()["items"][0]["next_mdt"] == "2026-12-03"
@@ -158,3 +183,34 @@ def test_unknown_case_is_404_not_a_traceback(client_for: Callable[[str], TestCli
     client = client_for("viewer")
     assert client.get("/cases/nope").status_code == 404
     assert client.get("/api/v1/cases/nope").json()["error"] == "not_found"
+
+
+def test_attested_list_offers_open_questions_first_and_keeps_answered_ones() -> None:
+    from oligoboard.web.casework import attested_open
+
+    assessment = {
+        "next_best_questions": [
+            {"fact": "answers['T1/consent']", "attested": True, "question": "Consent?"},
+            {"fact": "tumour.n", "attested": False},
+        ],
+        "trials": [
+            {
+                "status": "undetermined",
+                "criteria": [
+                    {"attested": True, "answer_key": "T1/ps", "status": "unknown", "text": "PS 0-1"}
+                ],
+            },
+            {
+                "status": "ineligible",
+                "criteria": [
+                    {"attested": True, "answer_key": "T2/ps", "status": "unknown", "text": "PS 0-1"}
+                ],
+            },
+        ],
+    }
+    items = attested_open(assessment, {"T3/age": True})
+    assert [(i["key"], i["answer"]) for i in items] == [
+        ("T1/consent", None),
+        ("T1/ps", None),
+        ("T3/age", True),
+    ]

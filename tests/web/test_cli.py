@@ -20,7 +20,10 @@ def _no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_user_add_creates_an_argon2_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "w.db"
-    assert main(["user", "add", "ann", "--role", "clinician", "--password", "a long password", "--db", str(db)]) == 0
+    assert (
+        main(["user", "add", "ann", "--role", "clinician", "--password", "a long password", "--db", str(db)])
+        == 0
+    )
     assert main(["user", "list", "--db", str(db)]) == 0
     assert "ann" in capsys.readouterr().out
     with transaction(session_factory(make_engine(f"sqlite:///{db}"))) as session:
@@ -44,7 +47,9 @@ def test_user_add_refuses_bad_input_with_exit_2(
     assert f"{field}:" in capsys.readouterr().err
 
 
-def test_audit_verify_passes_then_fails_after_tampering(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_verify_passes_then_fails_after_tampering(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "w.db"
     assert main(["user", "add", "ann", "--password", "a long password", "--db", str(db)]) == 0
     assert main(["audit", "verify", "--db", str(db)]) == 0
@@ -52,7 +57,7 @@ def test_audit_verify_passes_then_fails_after_tampering(tmp_path: Path, capsys: 
     engine = make_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("UPDATE audit_events SET after = '{\"role\":\"admin\"}'"))
+        conn.execute(text('UPDATE audit_events SET after = \'{"role":"admin"}\''))
     assert main(["audit", "verify", "--db", str(db)]) == 1
     assert "event 1: content changed" in capsys.readouterr().err
 

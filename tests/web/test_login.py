@@ -32,11 +32,20 @@ def test_weak_and_demo_passwords_are_refused() -> None:
 def test_session_cookie_is_secure_http_only_same_site_with_expiry(anonymous: TestClient) -> None:
     token = csrf_of(anonymous.get("/login").text)
     response = anonymous.post(
-        "/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+        "/login",
+        data={"username": "viewer", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
     )
-    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "oligoboard_session=" in v)
+    cookie = next(
+        v for k, v in response.headers.multi_items() if k == "set-cookie" and "oligoboard_session=" in v
+    )
     lowered = cookie.lower()
-    assert "httponly" in lowered and "secure" in lowered and "samesite=strict" in lowered and "max-age=28800" in lowered
+    assert (
+        "httponly" in lowered
+        and "secure" in lowered
+        and "samesite=strict" in lowered
+        and "max-age=28800" in lowered
+    )
 
 
 def test_wrong_password_and_missing_login_csrf_are_refused(anonymous: TestClient) -> None:
@@ -58,8 +67,12 @@ def test_expired_session_is_refused(client_for: Callable[[str], TestClient], app
 def test_sign_out_ends_the_server_side_session(client_for: Callable[[str], TestClient]) -> None:
     client = client_for("viewer")
     cookie = client.cookies.get("oligoboard_session")
-    assert client.post("/logout", data={"csrf_token": csrf(client)}, follow_redirects=False).status_code == 303
-    replay = TestClient(client.app, base_url="https://testserver", cookies={"oligoboard_session": cookie or ""})
+    assert (
+        client.post("/logout", data={"csrf_token": csrf(client)}, follow_redirects=False).status_code == 303
+    )
+    replay = TestClient(
+        client.app, base_url="https://testserver", cookies={"oligoboard_session": cookie or ""}
+    )
     assert replay.get("/api/v1/me").status_code == 401
 
 
@@ -71,7 +84,9 @@ def test_deactivated_user_loses_access(client_for: Callable[[str], TestClient], 
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_failed_logins_are_rate_limited_even_for_the_right_password(anonymous: TestClient, app: FastAPI) -> None:
+def test_failed_logins_are_rate_limited_even_for_the_right_password(
+    anonymous: TestClient, app: FastAPI
+) -> None:
     limit = app.state.settings.login_max_failures
     for _ in range(limit):
         assert sign_in(anonymous, "viewer", "wrong password") == 401

@@ -94,8 +94,10 @@ _ANSWER_FACT = re.compile(r"^answers\['(?P<key>[^']+)'\]$")
 def attested_open(assessment: dict[str, Any], answers: dict[str, Any]) -> list[dict[str, Any]]:
     """Attested criteria a clinician can answer on the page: open questions first, then answered ones.
 
-    Open ones come from the facts to collect (`next_best_questions`, attested) and the trial criteria
-    with an answer key; answered ones from the case's `answers`, so an answer can be changed or withdrawn.
+    Open ones come from the facts to collect (`next_best_questions`, attested) and the unknown criteria
+    of trials still undetermined (an answer there can change a verdict; an ineligible trial stays
+    ineligible whatever is answered); answered ones from the case's `answers`, so an answer can be
+    changed or withdrawn.
     """
     seen: dict[str, dict[str, Any]] = {}
     for question in assessment.get("next_best_questions", []):
@@ -105,9 +107,11 @@ def attested_open(assessment: dict[str, Any], answers: dict[str, Any]) -> list[d
                 match["key"], {"key": match["key"], "text": question.get("question"), "answer": None}
             )
     for trial in assessment.get("trials", []):
+        if trial.get("status") != "undetermined":
+            continue
         for criterion in trial.get("criteria", []):
             key = criterion.get("answer_key")
-            if criterion.get("attested") and key:
+            if criterion.get("attested") and key and criterion.get("status") == "unknown":
                 seen.setdefault(key, {"key": key, "text": criterion.get("text"), "answer": None})
     for key, value in answers.items():
         seen.setdefault(key, {"key": key, "text": None, "answer": value})["answer"] = value
