@@ -57,7 +57,7 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> int:
         data={"username": username, "password": password, "csrf_token": token},
         follow_redirects=False,
     )
-    return response.status_code
+    return int(response.status_code)
 
 
 @pytest.fixture
@@ -88,4 +88,4 @@ def upload(client: TestClient, path: Path = DEMO_CASE) -> int:
         files={"file": (path.name, path.read_bytes(), "application/json")},
         follow_redirects=False,
     )
-    return response.status_code
+    return int(response.status_code)

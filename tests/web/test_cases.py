@@ -16,8 +16,8 @@ from tests.web.conftest import CASE_ID, DEMO_CASE, csrf, upload
 SECRET_VALUE = "N9-SENTINEL"
 
 
-def _paste(client: TestClient, document: str) -> TestClient:
-    return client.post("/cases", data={"csrf_token": csrf(client), "document": document})  # type: ignore[return-value]
+def _paste(client: TestClient, document: str) -> int:
+    return int(client.post("/cases", data={"csrf_token": csrf(client), "document": document}).status_code)
 
 
 @pytest.mark.parametrize(
@@ -67,14 +67,13 @@ def test_upload_then_every_edit_is_a_new_version_with_a_diff(client_for: Callabl
     assert upload(client) == 303  # the same document again: not an edit, no new version
     assert client.get(f"/api/v1/cases/{CASE_ID}").json()["version"] == 1
     document["tumour"]["t"] = "T2b"
-    response = _paste(client, json.dumps(document))
+    assert _paste(client, json.dumps(document)) == 200  # redirected to the case page
     history = client.get(f"/api/v1/cases/{CASE_ID}/versions").json()
     assert history["total"] == 2 and [v["version"] for v in history["items"]] == [2, 1]
     diff = client.get(f"/cases/{CASE_ID}/diff", params={"a": 1, "b": 2})
     assert "<code>tumour.t</code>" in diff.text and "T2b" in diff.text
     first = client.get(f"/api/v1/cases/{CASE_ID}", params={"version": 1}).json()["document"]
     assert first["tumour"]["t"] == "T2a"  # the first version is kept as it was
-    del response
 
 
 def test_answering_an_attested_criterion_makes_a_new_version(client_for: Callable[[str], TestClient]) -> None:

@@ -62,15 +62,20 @@ def install(app: FastAPI) -> None:
             {"error": "invalid_input", "message": "invalid request", "problems": problems}, 422
         )
 
-    @app.exception_handler(Exception)
-    async def _internal(request: Request, exc: Exception) -> Response:
-        log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-        if is_api(request):
-            return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
-        return render(
-            "error.html.j2",
-            500,
-            title="Internal error",
-            message="Something went wrong; it was logged.",
-            problems=[],
-        )
+
+def internal_error(request: Request, exc: Exception) -> Response:
+    """A 500 without details; the log names the exception type only (its message may carry a value).
+
+    Called by the app's outermost own middleware, so the exception never reaches Starlette's
+    ServerErrorMiddleware, which would re-raise it for the server to log with its traceback.
+    """
+    log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    if is_api(request):
+        return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
+    return render(
+        "error.html.j2",
+        500,
+        title="Internal error",
+        message="Something went wrong; it was logged.",
+        problems=[],
+    )
