@@ -30,6 +30,8 @@ ROUTES: list[tuple[str, str, Permission, dict[str, object] | None]] = [
     ("GET", "/meetings/1", "case:read", None),
     ("POST", "/meetings/1/cases", "meeting:write", {"case_id": "no-such-case"}),
     ("GET", "/decisions/1", "case:read", None),
+    ("GET", f"/cases/{CASE_ID}/report.pdf", "case:read", None),
+    ("GET", "/decisions/1/report.pdf", "case:read", None),
     ("GET", f"/api/v1/cases/{CASE_ID}/assessment", "case:read", None),
     ("GET", "/api/v1/me", "case:read", None),
     ("GET", "/api/v1/cases", "case:read", None),

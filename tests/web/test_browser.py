@@ -1,5 +1,5 @@
 """In a real browser (Playwright driving Debian's Chromium): sign in, upload a case, read the assessment,
-answer a criterion, record a decision.
+answer a criterion, record a decision, download its PDF.
 
 `playwright install` cannot download here, so Chromium comes from Debian (debian-packages.txt) and is
 launched through `executable_path`. Screenshots go to a temporary folder, or to docs/screenshots/ when
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,6 +108,17 @@ def test_sign_in_upload_assess_answer_decide(server: str, tmp_path: Path) -> Non
         expect(page.locator("body")).to_contain_text("On case version")
         expect(page.locator("body")).to_contain_text("The knowledge is unchanged since this decision")
         page.screenshot(path=str(shots / "decision.png"))
+        with page.expect_download() as download:
+            page.click("text=PDF report")
+        pdf = tmp_path / "decision.pdf"
+        download.value.save_as(pdf)
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+            ).stdout
+            assert "Tumour-board decision" in text and "oncology, radiotherapy, radiology" in text
+        else:
+            assert pdf.read_bytes().startswith(b"%PDF")
 
         page.goto(f"{server}/cases")
         expect(page.locator("table.list")).to_contain_text(DEMO_CASE.stem)

@@ -265,3 +265,61 @@ def decision_page(
         knowledge_changed=current_knowledge != decision.knowledge_version,
         current_knowledge=current_knowledge,
     )
+
+
+def _pdf_response(pdf: bytes, name: str) -> Response:
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+def _safe_name(case_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in case_id)[:100] or "case"
+
+
+@router.get("/cases/{case_id}/report.pdf")
+def case_report(
+    request: Request, case_id: str, version: int | None = None, p: Principal = Depends(permit("case:read"))
+) -> Response:
+    """The printable assessment of one case version (the page's own content, as PDF)."""
+    from oligoboard.store.clock import iso, utc_now
+    from oligoboard.web.pdf import report_pdf
+
+    with transaction(factory(request)) as session:
+        _record, found = load(session, case_id, version)
+        document = repo.document_of(found)
+    assessment = casework.assess(casework.validate(document))
+    pdf = report_pdf(
+        case_id=case_id, version=found.version, a=assessment, printed_at=iso(utc_now()), printed_by=p.username
+    )
+    return _pdf_response(pdf, f"{_safe_name(case_id)}-v{found.version}.pdf")
+
+
+@router.get("/decisions/{decision_id}/report.pdf")
+def decision_report(
+    request: Request, decision_id: int, p: Principal = Depends(permit("case:read"))
+) -> Response:
+    """The decision with the assessment it was made on, as PDF."""
+    import json
+
+    from oligoboard.store.clock import iso, utc_now
+    from oligoboard.web.pdf import report_pdf
+
+    with transaction(factory(request)) as session:
+        decision = repo.get_decision(session, decision_id)
+        if decision is None:
+            raise NotFound("no such decision", [Problem("decision_id", "no decision has this id")])
+        case_row = session.get(CaseRecord, decision.case_pk)
+        assert case_row is not None
+        case_id = case_row.case_id
+    pdf = report_pdf(
+        case_id=case_id,
+        version=decision.case_version,
+        a=json.loads(decision.assessment),
+        decision=decision,
+        printed_at=iso(utc_now()),
+        printed_by=p.username,
+    )
+    return _pdf_response(pdf, f"{_safe_name(case_id)}-decision-{decision.id}.pdf")
