@@ -22,7 +22,7 @@ def report_html(**context: Any) -> str:
 
 def report_pdf(**context: Any) -> bytes:
     """The report as PDF bytes (WeasyPrint imported here: it costs ~0.5 s and only this needs it)."""
-    import weasyprint
+    import weasyprint  # type: ignore[import-untyped]  # no type information shipped
 
     html = report_html(**context)
     document = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent))
