@@ -129,7 +129,7 @@ def test_a_deviation_needs_its_reason(client_for: Callable[[str], TestClient]) -
         f"/cases/{CASE_ID}/decisions",
         data={"csrf_token": csrf(client), "recommendation": "x", "deviation": "on"},
     )
-    assert response.status_code == 422 and "<code>deviation_reason</code>" in response.text
+    assert response.status_code == 422 and 'name="deviation_reason" maxlength="2000"><span class="field-error"' in response.text
     assert client.get(f"/api/v1/cases/{CASE_ID}/decisions").json()["total"] == 0
 
 
@@ -213,3 +213,25 @@ def test_attested_list_offers_open_questions_first_and_keeps_answered_ones() -> 
         ("T1/ps", None),
         ("T3/age", True),
     ]
+
+
+def test_bad_decision_and_meeting_forms_show_the_message_next_to_the_field(
+    client_for: Callable[[str], TestClient],
+) -> None:
+    client = client_for("clinician")
+    assert upload(client) == 303
+    page = client.post(
+        f"/cases/{CASE_ID}/decisions",
+        data={"csrf_token": csrf(client), "recommendation": "", "deviation": "on"},
+    )
+    assert page.status_code == 422
+    assert 'name="recommendation" list="recs" maxlength="200"><span class="field-error"' in page.text
+    assert 'name="deviation_reason" maxlength="2000"><span class="field-error"' in page.text
+    meeting = client.post(
+        "/meetings", data={"csrf_token": csrf(client), "title": "MDT", "meeting_date": "soon"}
+    )
+    assert meeting.status_code == 422
+    assert (
+        'type="date"><span class="field-error" role="alert">a date is required (YYYY-MM-DD)' in meeting.text
+    )
+    assert client.get("/api/v1/meetings").json()["total"] == 0

@@ -128,10 +128,15 @@ def _decision_views(session: Session, record: CaseRecord) -> list[dict[str, Any]
     ]
 
 
-@router.get("/cases/{case_id}")
-def case_page(
-    request: Request, case_id: str, version: int | None = None, p: Principal = Depends(permit("case:read"))
+def case_view(
+    request: Request,
+    case_id: str,
+    version: int | None,
+    p: Principal,
+    form_errors: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
+    """The case page; `form_errors` puts each decision-form problem next to its field (422)."""
     with transaction(factory(request)) as session:
         record, found = load(session, case_id, version)
         document = repo.document_of(found)
@@ -141,6 +146,7 @@ def case_page(
     assessment = casework.assess(casework.validate(document))
     return render(
         "case.html.j2",
+        status,
         principal=p,
         case_id=case_id,
         version=found.version,
@@ -149,7 +155,15 @@ def case_page(
         attested=casework.attested_open(assessment, document.get("answers") or {}),
         decisions=decisions,
         meetings=meetings,
+        form_errors=form_errors or {},
     )
+
+
+@router.get("/cases/{case_id}")
+def case_page(
+    request: Request, case_id: str, version: int | None = None, p: Principal = Depends(permit("case:read"))
+) -> Response:
+    return case_view(request, case_id, version, p)
 
 
 @router.post("/cases/{case_id}/answers")
@@ -235,9 +249,15 @@ async def decide(
     request: Request, case_id: str, p: Principal = Depends(permit("decision:write", csrf=True))
 ) -> Response:
     form = await request.form()
-    entry = decision_input(form)
-    with transaction(factory(request)) as session:
-        decision = record(session, case_id, entry, p.username)
+    try:
+        entry = decision_input(form)
+        with transaction(factory(request)) as session:
+            decision = record(session, case_id, entry, p.username)
+    except NotFound:
+        raise
+    except CaseValidationError as exc:
+        errors = {pr["path"]: pr["message"] for pr in safe_problems(exc)}
+        return case_view(request, case_id, None, p, form_errors=errors, status=422)
     return RedirectResponse(f"/decisions/{decision.id}", status_code=303)
 
 

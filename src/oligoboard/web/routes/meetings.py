@@ -7,7 +7,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.errors import Problem
 from oligoboard.store import audit
 from oligoboard.store import repositories as repo
 from oligoboard.store.db import transaction
@@ -25,7 +25,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def meetings(request: Request, p: Principal = Depends(permit("case:read"))) -> Response:
     with transaction(factory(request)) as session:
         rows = repo.list_meetings(session)
-    return render("meetings.html.j2", principal=p, meetings=rows, problems=[])
+    return render("meetings.html.j2", principal=p, meetings=rows, form_errors={})
 
 
 @router.post("/meetings")
@@ -38,7 +38,10 @@ async def create(request: Request, p: Principal = Depends(permit("meeting:write"
     if not _DATE.match(when):
         problems.append(Problem("meeting_date", "a date is required", expected="YYYY-MM-DD"))
     if problems:
-        raise CaseValidationError("invalid meeting", problems)
+        with transaction(factory(request)) as session:
+            rows = repo.list_meetings(session)
+        errors = {pr.path: pr.message + (f" ({pr.expected})" if pr.expected else "") for pr in problems}
+        return render("meetings.html.j2", 422, principal=p, meetings=rows, form_errors=errors)
     with transaction(factory(request)) as session:
         meeting = repo.create_meeting(session, title[:200], when, p.username)
     return RedirectResponse(f"/meetings/{meeting.id}", status_code=303)
