@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/single_case.py
 	$(BIN)/python benchmarks/pyexec_speed.py
+	$(BIN)/python benchmarks/web_load.py
 	cd benchmarks && ../$(BIN)/python dvh_speed.py && ../$(BIN)/python dvh_accuracy.py && ../$(BIN)/python dvh_memory.py
 
 clean:
