@@ -129,7 +129,10 @@ def test_a_deviation_needs_its_reason(client_for: Callable[[str], TestClient]) -
         f"/cases/{CASE_ID}/decisions",
         data={"csrf_token": csrf(client), "recommendation": "x", "deviation": "on"},
     )
-    assert response.status_code == 422 and 'name="deviation_reason" maxlength="2000"><span class="field-error"' in response.text
+    assert (
+        response.status_code == 422
+        and 'name="deviation_reason" maxlength="2000"><span class="field-error"' in response.text
+    )
     assert client.get(f"/api/v1/cases/{CASE_ID}/decisions").json()["total"] == 0
 
 
