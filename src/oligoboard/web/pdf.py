@@ -21,11 +21,8 @@ def report_html(**context: Any) -> str:
 
 
 def report_pdf(**context: Any) -> bytes:
-    """The report as PDF bytes (WeasyPrint imported here: it costs ~0.5 s and only this needs it)."""
-    import weasyprint  # type: ignore[import-untyped]  # no type information shipped
+    """The report as PDF bytes, by the one PDF renderer (`report.pdf`: WeasyPrint, no URL fetched) with the
+    page's own stylesheet and its print rules."""
+    from oligoboard.report.pdf import html_to_pdf
 
-    html = report_html(**context)
-    document = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent))
-    pdf = document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))])
-    assert isinstance(pdf, bytes)
-    return pdf
+    return html_to_pdf(report_html(**context), css=STYLESHEET.read_text(encoding="utf-8"))
