@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml debian-packages.txt
 
 install: $(STAMP)
 
-## run: install everything and assess the demo cases on embedded defaults (DuckDB in memory)
+## run: install everything and serve the web workspace on http://127.0.0.1:8000 with the demo cases and
+## a printed demo login (SQLite file inside the venv; `oligoboard demo` still prints the CLI summary)
 run: install
-	$(BIN)/oligoboard demo
+	$(BIN)/oligoboard serve --demo --db $(VENV)/demo-workspace.db
 
 ## test: install everything, then lint, type-check, unit tests and the public vignettes
 test: install lint typecheck unit vignettes
@@ -43,6 +44,7 @@ bench: install
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/single_case.py
 	$(BIN)/python benchmarks/pyexec_speed.py
+	$(BIN)/python benchmarks/web_load.py
 	cd benchmarks && ../$(BIN)/python dvh_speed.py && ../$(BIN)/python dvh_accuracy.py && ../$(BIN)/python dvh_memory.py
 
 clean:

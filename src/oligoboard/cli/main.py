@@ -18,13 +18,16 @@ from oligoboard import __version__
 from oligoboard.cli._output import PLAIN_HELP
 from oligoboard.cli.answers import answers
 from oligoboard.cli.assess import assess
+from oligoboard.cli.audit import audit_app
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
 from oligoboard.cli.schema import schema
+from oligoboard.cli.serve import serve
 from oligoboard.cli.trials import trials_app
+from oligoboard.cli.user import user_app
 from oligoboard.cli.validate import validate
 from oligoboard.errors import InputError, OligoboardError
 
@@ -65,6 +68,9 @@ app.command("dvh")(dvh_command)
 app.add_typer(plan_app, name="plan")
 app.add_typer(guidelines_app, name="guidelines")
 app.add_typer(trials_app, name="trials")
+app.command()(serve)
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
 
 
 def _report(prefix: str, message: str) -> None:

@@ -23,11 +23,12 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError("oligoboard PDF pages are self-contained: no URL is fetched")
 
 
-def html_to_pdf(page: str) -> bytes:
-    """The PDF of one self-contained HTML page (bytes, starting ``%PDF``)."""
+def html_to_pdf(page: str, css: str = PRINT_CSS) -> bytes:
+    """The PDF of one self-contained HTML page (bytes, starting ``%PDF``), laid out with `css`
+    (the plan check's print rules by default; the web workspace passes its page stylesheet)."""
     import weasyprint
 
     document = weasyprint.HTML(string=page, url_fetcher=_refuse, base_url=None)
-    pdf = document.write_pdf(stylesheets=[weasyprint.CSS(string=PRINT_CSS, url_fetcher=_refuse)])
+    pdf = document.write_pdf(stylesheets=[weasyprint.CSS(string=css, url_fetcher=_refuse)])
     assert isinstance(pdf, bytes)
     return pdf

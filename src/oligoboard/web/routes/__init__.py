@@ -1,0 +1,1 @@
+"""One module per page group; `api` is the JSON API under /api/v1."""

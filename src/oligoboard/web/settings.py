@@ -1,0 +1,28 @@
+"""Settings of one running workspace, read once at start-up (environment, then `oligoboard serve` flags)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+#: Session lifetime: a working day. The cookie and the server-side row expire together.
+SESSION_TTL_SECONDS = 8 * 3600
+#: Failed logins allowed per user name and per client address inside the window, then 429.
+LOGIN_MAX_FAILURES = 5
+LOGIN_WINDOW_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    demo: bool = False
+    #: Secure cookies need HTTPS; browsers also accept them on http://127.0.0.1 and localhost.
+    cookie_secure: bool = True
+    session_ttl_seconds: int = SESSION_TTL_SECONDS
+    login_max_failures: int = LOGIN_MAX_FAILURES
+    login_window_seconds: int = LOGIN_WINDOW_SECONDS
+
+    @classmethod
+    def from_env(cls, database_url: str, demo: bool = False) -> Settings:
+        insecure = os.environ.get("OLIGOBOARD_INSECURE_COOKIES", "") == "1"
+        return cls(database_url=database_url, demo=demo, cookie_secure=not insecure)

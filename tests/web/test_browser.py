@@ -1,0 +1,126 @@
+"""In a real browser (Playwright driving Debian's Chromium): sign in, upload a case, read the assessment,
+answer a criterion, record a decision, download its PDF.
+
+`playwright install` cannot download here, so Chromium comes from Debian (debian-packages.txt) and is
+launched through `executable_path`. Screenshots go to a temporary folder, or to docs/screenshots/ when
+OLIGOBOARD_SCREENSHOTS=1 (how the README's pictures are refreshed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from oligoboard.store import repositories as repo
+from oligoboard.store.db import transaction
+from oligoboard.web.main import create_app
+from oligoboard.web.settings import Settings
+from tests.store.postgres import free_port
+from tests.web.conftest import DEMO_CASE, EXAMPLES, PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not found (Debian package chromium)"),
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The workspace under uvicorn on a free loopback port, with two demo cases and a clinician account."""
+    import uvicorn
+
+    from oligoboard.web.security import hash_password
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'browser.db'}"))
+    with transaction(app.state.factory) as session:
+        repo.add_user(session, "clara", hash_password(PASSWORD), "clinician")
+    from oligoboard.web.demo import load_demo
+
+    demo_dir = tmp_path / "demo"
+    demo_dir.mkdir()
+    for path in sorted(EXAMPLES.glob("demo-0[14]*.json")):
+        shutil.copy(path, demo_dir / path.name)
+    load_demo(app.state.factory, demo_dir)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):  # bounded wait for start-up
+        if server.started:
+            break
+        thread.join(0.05)
+    assert server.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_sign_in_upload_assess_answer_decide(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = DOCS_SCREENSHOTS if os.environ.get("OLIGOBOARD_SCREENSHOTS") == "1" else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server}/cases")
+        expect(page).to_have_url(f"{server}/login")
+        page.fill("input[name=username]", "clara")
+        page.fill("input[name=password]", PASSWORD)
+        page.screenshot(path=str(shots / "login.png"))
+        page.click("button[type=submit]")
+        expect(page.locator("h1")).to_have_text("Cases")
+
+        page.click("text=Upload case")
+        page.fill(
+            "textarea[name=document]", '{"id": "bad", "assessment_date": "2026-01-01", "tumour": {"n": "N9"}}'
+        )
+        page.click("text=Validate and store")
+        expect(page.locator(".problems")).to_contain_text("tumour.n")
+        page.screenshot(path=str(shots / "upload-error.png"))
+        page.set_input_files("input[name=file]", str(DEMO_CASE))
+        page.fill("textarea[name=document]", "")
+        page.click("text=Validate and store")
+        expect(page.locator("h1")).to_have_text(DEMO_CASE.stem)
+        expect(page.locator("#state")).to_contain_text("synchronous oligometastatic")
+        page.screenshot(path=str(shots / "assessment.png"))
+
+        row = page.locator("#criteria tr", has_text="NCT01282450/remaining-criteria")
+        row.locator("button[value=yes]").click()
+        expect(page.locator(".meta")).to_contain_text("Version 2")
+        expect(page.locator("#criteria tr", has_text="NCT01282450/remaining-criteria")).to_contain_text("yes")
+
+        page.fill("input[name=recommendation]", "dlcg-2025-2")
+        page.fill("input[name=attendees]", "oncology, radiotherapy, radiology")
+        page.fill("textarea[name=text]", "SBRT to both bone sites; continue systemic therapy.")
+        page.click("text=Record decision")
+        expect(page.locator("h1")).to_contain_text("Decision on")
+        expect(page.locator("body")).to_contain_text("On case version")
+        expect(page.locator("body")).to_contain_text("The knowledge is unchanged since this decision")
+        page.screenshot(path=str(shots / "decision.png"))
+        with page.expect_download() as download:
+            page.click("text=PDF report")
+        pdf = tmp_path / "decision.pdf"
+        download.value.save_as(pdf)
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+            ).stdout
+            assert "Tumour-board decision" in text and "oncology, radiotherapy, radiology" in text
+        else:
+            assert pdf.read_bytes().startswith(b"%PDF")
+
+        page.goto(f"{server}/cases")
+        expect(page.locator("table.list")).to_contain_text(DEMO_CASE.stem)
+        page.screenshot(path=str(shots / "cases.png"))
+        browser.close()
