@@ -168,3 +168,23 @@ def test_old_builds_are_evicted_newest_kept(tmp_path: Path) -> None:
     left = sorted(p.name for p in tmp_path.glob("knowledge-*.pickle"))
     assert left == [f"knowledge-{i:024d}.pickle" for i in range(3, cache.MAX_ENTRIES + 3)]
     assert (tmp_path / "unrelated.txt").exists()
+
+
+def test_warm_engine_runs_the_marshalled_executor_without_compiling_source(cache_dir: Path) -> None:
+    """Compiling the generated module costs tens of ms per start; a warm start loads its marshalled code."""
+    case = sorted((ROOT / "examples" / "cases").glob("*.json"))[0]
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "import oligoboard.engine.pyload as pyload\n"
+        "def refuse(source): raise AssertionError('compiled the executor source on a warm start')\n"
+        "from oligoboard.engine.runner import Engine; from oligoboard.case.io import load_case\n"
+        "e = Engine()\n"
+        "pyload.compile_source = refuse\n"
+        f"r = e.evaluate([load_case(Path({str(case)!r}))], 'python')[0]\n"
+        "print(json.dumps({k: rs.status for k, rs in r.rule_sets.items()}, sort_keys=True))"
+    )
+    cold = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    warm = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    assert json.loads(warm.stdout) == json.loads(cold.stdout) != {}
+    found = cache.read_cached(cache.cache_key())
+    assert found is not None and found.python_code is not None
