@@ -78,17 +78,30 @@ def validation_error(path: Path, exc: ValidationError, document: Document | None
     return KnowledgeError(f"{path.name}{at}: malformed knowledge file", problems)
 
 
-def load_spec(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
-    """Read `path` strictly and validate it as `model`; errors name file, line, field and rule."""
+def load_spec_document(
+    model: type[M], path: Path, context: dict[str, Any] | None = None
+) -> tuple[M, Document]:
+    """`load_spec` and the document it was read from, whose line numbers later errors can cite (a SQL
+    expression is only checked by the engine, after validation, and must still say file:line)."""
     document = read_knowledge(path)
     if not isinstance(document.value, dict):
         raise KnowledgeError(f"{path.name}: a knowledge file must be a mapping")
     try:
-        return model.model_validate(document.value, context=context)
+        return model.model_validate(document.value, context=context), document
     except ValidationError as exc:
         raise validation_error(path, exc, document) from None
 
 
+def load_spec(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
+    """Read `path` strictly and validate it as `model`; errors name file, line, field and rule."""
+    return load_spec_document(model, path, context)[0]
+
+
+def load_file_spec_document(path: Path) -> tuple[KnowledgeFileSpec, Document]:
+    """A classification, guideline or trial file, validated with its folder's info keys, and its document."""
+    return load_spec_document(KnowledgeFileSpec, path, context={"folder": path.parent.name})
+
+
 def load_file_spec(path: Path) -> KnowledgeFileSpec:
     """A classification, guideline or trial file, validated with its folder's info keys."""
-    return load_spec(KnowledgeFileSpec, path, context={"folder": path.parent.name})
+    return load_file_spec_document(path)[0]
