@@ -16,19 +16,12 @@ from oligoboard.engine import cache
 from oligoboard.engine.cache import EngineArtifacts
 from oligoboard.engine.compile import load_knowledge
 from oligoboard.engine.runner import Engine
-from tests.support.knowledge_trees import classification_tree
+from tests.support.knowledge_trees import classification_tree, trial_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-TRIAL = """
-id: TEST-1
-source: "synthetic test file"
-rule_sets:
-  - id: TEST-1
-    kind: trial
-    source: "synthetic"
-    criteria:
-      - {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}
-"""
+TRIAL = trial_yaml(
+    '- {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}'
+)
 
 
 @pytest.fixture
