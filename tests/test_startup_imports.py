@@ -50,7 +50,7 @@ ALLOWED = [
     (["dose", "bed", "--dose", "30", "--fractions", "5"], set()),
     (["dose", "bed", "--dose", "30", "--fractions", "5", "--json"], set()),
     (["validate", str(CASE)], {"pydantic"}),
-    (["assess", "--json", str(CASE)], {"pydantic", "yaml"}),
+    (["assess", "--json", str(CASE)], {"pydantic"}),
 ]
 
 

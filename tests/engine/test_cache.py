@@ -181,3 +181,25 @@ def test_warm_engine_runs_the_marshalled_executor_without_compiling_source(cache
     assert json.loads(warm.stdout) == json.loads(cold.stdout) != {}
     found = cache.read_cached(cache.cache_key())
     assert found is not None and found.python_code is not None
+
+
+def test_parsed_documents_memo_never_answers_for_changed_bytes(tmp_path: Path) -> None:
+    """The cache hands parsed radiotherapy documents to the reader; an edited file is parsed again."""
+    import hashlib
+
+    from oligoboard.documents import Document
+    from oligoboard.knowledge.reading import read_knowledge, remember_parsed
+
+    path = tmp_path / "regimens.yaml"
+    path.write_text("rules: [first]\n", encoding="utf-8")
+    marker = Document(value={"rules": ["from the memo"]}, name=str(path))
+    remember_parsed({path: (hashlib.sha256(path.read_bytes()).hexdigest(), marker)})
+    assert read_knowledge(path) is marker
+    path.write_text("rules: [second]\n", encoding="utf-8")
+    assert read_knowledge(path).value == {"rules": ["second"]}
+
+
+def test_cache_carries_the_parsed_radiotherapy_documents(cache_dir: Path) -> None:
+    artifacts = cache.load_artifacts()
+    assert artifacts.documents is not None
+    assert {"radiotherapy/regimens.yaml", "radiotherapy/alpha_beta.yaml"} <= set(artifacts.documents)
