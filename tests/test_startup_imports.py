@@ -18,7 +18,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CASE = sorted((ROOT / "examples" / "cases").glob("*.json"))[0]
 
 #: packages whose import costs tens of milliseconds or more on the 2-core machine (docs/architecture.md)
-HEAVY = ("numpy", "duckdb", "sqlglot", "pydantic", "yaml", "jinja2", "pydicom", "markdown_it")
+HEAVY = (
+    "numpy",
+    "duckdb",
+    "sqlglot",
+    "pydantic",
+    "yaml",
+    "jinja2",
+    "pydicom",
+    "markdown_it",
+    "importlib.metadata",
+)
 #: Rich modules that only rendering needs (rich.console alone is cheap enough for the error path)
 RICH_HEAVY = ("rich.table", "rich.markdown", "rich.syntax", "rich.progress", "rich.traceback", "rich.pretty")
 
@@ -28,7 +38,9 @@ from contextlib import redirect_stdout
 from oligoboard.cli.main import main
 with redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
-loaded = sorted({m.split(".")[0] for m in sys.modules} | set(sys.modules))
+# the CLI's stand-in for pydantic's plugin loader (cli/_plugins.py) is not pydantic itself
+names = [m for m in sys.modules if m != "pydantic.plugin._loader"]
+loaded = sorted({m.split(".")[0] for m in names} | set(names))
 print(json.dumps({"code": code, "loaded": loaded}))
 """
 
@@ -67,6 +79,19 @@ def test_command_imports_only_what_it_needs(warm_cache: None, argv: list[str], a
     loaded = _loaded(*argv)
     unexpected = sorted(m for m in (*HEAVY, *RICH_HEAVY) if m in loaded and m not in allowed)
     assert unexpected == [], f"`oligoboard {' '.join(argv)}` imported {unexpected}"
+
+
+def test_pydantic_still_validates_with_plugins_disabled() -> None:
+    """The plugin stub (cli/_plugins.py) must leave validation intact: a bad case is still refused."""
+    code = (
+        "from oligoboard.cli._plugins import disable_pydantic_plugins; disable_pydantic_plugins()\n"
+        "import sys; from pydantic import BaseModel, ValidationError\n"
+        "class M(BaseModel):\n    n: int\n"
+        "assert M(n=1).n == 1\n"
+        "try:\n    M(n='x')\nexcept ValidationError:\n    print('refused', 'importlib.metadata' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.split() == ["refused", "False"]
 
 
 def test_the_probe_sees_imports(warm_cache: None) -> None:

@@ -17,6 +17,7 @@ import typer
 from oligoboard import __version__
 from oligoboard.cli._coercion import install_plain_coercion
 from oligoboard.cli._output import PLAIN_HELP
+from oligoboard.cli._plugins import disable_pydantic_plugins
 from oligoboard.cli.assess import assess
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     is rendered here as one message, never a traceback. Simple parameters are converted without pydantic
     (`cli/_coercion.py`: Typer's adapters alone cost ≈ 120 ms of the 300 ms start-up budget).
     """
+    disable_pydantic_plugins()  # no plugin scan (importlib.metadata, ≈ 25-50 ms): cli/_plugins.py
     try:
         command = typer.main.get_command(app)
         install_plain_coercion(command)
