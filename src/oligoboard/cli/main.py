@@ -10,6 +10,7 @@ never loads the engine), so `oligoboard --help` costs little more than typer its
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -77,8 +78,26 @@ def main(argv: list[str] | None = None) -> int:
     Typer's standalone mode handles usage errors itself (message + exit 2); everything oligoboard raises
     is rendered here as one message, never a traceback. Simple parameters are converted without pydantic
     (`cli/_coercion.py`: Typer's adapters alone cost ≈ 120 ms of the 300 ms start-up budget).
+
+    Garbage collection: a command allocates its whole working set at once (imports, pydantic schemas, the
+    compiled knowledge), which makes the cyclic collector run dozens of passes that free nothing; it is
+    paused while the command runs (reference counting still frees everything acyclic) and resumed after.
+    Called as the console script (`argv` None: the process ends right after), the heap is also frozen, so
+    interpreter shutdown skips its collection passes over it. Together ≈ 40-100 ms (docs/architecture.md).
     """
     disable_pydantic_plugins()  # no plugin scan (importlib.metadata, ≈ 25-50 ms): cli/_plugins.py
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        if collecting:
+            gc.enable()
+        if argv is None:
+            gc.freeze()
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         command = typer.main.get_command(app)
         install_plain_coercion(command)
