@@ -104,3 +104,38 @@ def test_bad_number_is_a_usage_error_naming_the_option(capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "--dose" in err
     assert "Traceback" not in err
+
+
+def _names() -> list[str]:
+    from typer.main import get_command_name
+
+    commands = [
+        c.name or get_command_name(c.callback.__name__) for c in app.registered_commands if c.callback
+    ]
+    return [*commands, *(str(g.name) for g in app.registered_groups)]
+
+
+@pytest.mark.parametrize("name", _names())
+def test_narrowed_app_gives_the_same_help_as_the_full_app(name: str) -> None:
+    """`main` builds only the invoked top-level command (cli.main.click_command); its help must not change."""
+    from oligoboard.cli.main import click_command
+
+    full, narrowed = get_command(app), click_command([name])
+    assert narrowed is not full and set(getattr(narrowed, "commands", {})) == {name}
+    sub_full = getattr(full, "commands", {})[name]
+    sub_narrow = getattr(narrowed, "commands", {})[name]
+    with (
+        _click.Context(full, info_name="oligoboard") as root_full,
+        _click.Context(narrowed, info_name="oligoboard") as root_narrow,
+    ):
+        help_full = sub_full.get_help(_click.Context(sub_full, info_name=name, parent=root_full))
+        help_narrow = sub_narrow.get_help(_click.Context(sub_narrow, info_name=name, parent=root_narrow))
+    assert help_narrow == help_full
+    assert "--help" in help_full
+
+
+def test_unknown_or_option_first_builds_the_full_app() -> None:
+    from oligoboard.cli.main import click_command
+
+    for argv in (["--version"], ["nosuch"], []):
+        assert set(getattr(click_command(argv), "commands", {})) == set(_names())

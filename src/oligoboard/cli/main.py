@@ -10,10 +10,12 @@ never loads the engine), so `oligoboard --help` costs little more than typer its
 
 from __future__ import annotations
 
+import copy
 import gc
 import sys
 
 import typer
+from typer import _click
 
 from oligoboard import __version__
 from oligoboard.cli._coercion import install_plain_coercion
@@ -97,10 +99,39 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
 
 
+def _only(name: str) -> typer.Typer | None:
+    """`app` narrowed to the root callback and the one command or group called `name` (None if none is).
+
+    Why: Typer builds the click command of every registered command, with its parameters, on each start
+    (≈ 10-15 ms for the whole tree); a run of `oligoboard assess …` needs one. The narrowed app shares the
+    registrations of `app`, so help, usage and errors of that command are the same
+    (`tests/test_cli_coercion.py` compares the help of every command both ways).
+    """
+    commands = [
+        c
+        for c in app.registered_commands
+        if c.callback is not None and (c.name or typer.main.get_command_name(c.callback.__name__)) == name
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if len(commands) + len(groups) != 1:
+        return None
+    narrowed = copy.copy(app)
+    narrowed.registered_commands, narrowed.registered_groups = commands, groups
+    return narrowed
+
+
+def click_command(argv: list[str]) -> _click.Command:
+    """The click command for `argv`: only the invoked top-level command's when the first word names one."""
+    first = argv[0] if argv else ""
+    narrowed = _only(first) if first and not first.startswith("-") else None
+    command = typer.main.get_command(narrowed or app)
+    install_plain_coercion(command)
+    return command
+
+
 def _run(argv: list[str] | None) -> int:
     try:
-        command = typer.main.get_command(app)
-        install_plain_coercion(command)
+        command = click_command(sys.argv[1:] if argv is None else argv)
         command(args=argv, prog_name="oligoboard", standalone_mode=True)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
