@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from oligoboard.errors import InputError, Problem
+from oligoboard.errors import InputError, Problem, safe_key
 
 MAX_BYTES_ENV = "OLIGOBOARD_MAX_INPUT_BYTES"
 STDIN = "-"
@@ -179,10 +180,27 @@ def _limit(name: str, path: str, limit: str, value: int, what: str, line: int | 
 
 
 def _path(loc: Loc) -> str:
+    """A field path for messages; keys that are not field-name-shaped are masked (`errors.safe_key`)."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + safe_key(part)
     return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(text: str) -> bool:
+    """A lone surrogate (JSON `"\\ud800"`) is not Unicode: it cannot be written out, hashed or shown."""
+    return _SURROGATE.search(text) is not None
+
+
+def _surrogate(name: str, path: str, line: int | None = None) -> DocumentError:
+    at = f" at line {line}" if line is not None else ""
+    return DocumentError(
+        f"{name}: not valid Unicode text",
+        [Problem(path, f"text with a lone surrogate{at}", expected="valid Unicode text")],
+    )
 
 
 # ------------------------------------------------------------------------------------------------ JSON
@@ -240,6 +258,8 @@ def _check_tree(root: Any, name: str, limits: InputLimits) -> None:
         if isinstance(value, str):
             if len(value) > limits.max_string_chars:
                 raise _limit(name, _path(loc), "max_string_chars", limits.max_string_chars, "string too long")
+            if _has_surrogate(value):
+                raise _surrogate(name, _path(loc))
             continue
         if not isinstance(value, dict | list):
             continue
@@ -255,6 +275,8 @@ def _check_tree(root: Any, name: str, limits: InputLimits) -> None:
                     raise _limit(
                         name, _path(loc), "max_string_chars", limits.max_string_chars, "key too long"
                     )
+                if isinstance(key, str) and _has_surrogate(key):
+                    raise _surrogate(name, _path(loc))
                 stack.append((item, (*loc, key)))
 
 
@@ -418,6 +440,8 @@ class _YamlComposer:
         if len(value) > self.limits.max_string_chars:
             what = "key too long" if is_key else "string too long"
             raise _limit(self.name, _path(loc), "max_string_chars", self.limits.max_string_chars, what, line)
+        if _has_surrogate(value):
+            raise _surrogate(self.name, _path(loc), line)
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.resolver.resolve(y.ScalarNode, value, event.implicit)

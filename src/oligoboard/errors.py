@@ -2,11 +2,14 @@
 
 Every refusal a user can cause carries structured fields (where, what was expected, what was found)
 so the CLI and the web render the same message: the CLI exits 2 for `InputError`, the web answers 422.
-Messages never echo whole input documents, only the offending value, so no patient record leaks into logs.
+Messages never echo input values (issue 12): they name the file, the field path, the expected form and
+the *kind* of value found (`kind_of`), because a value in a case is patient data and error text ends up in
+logs, terminals and bug reports. User-chosen mapping keys reach a path only through `safe_key`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: At most this many problems are rendered; the rest are counted ("… and 1,234 more"), so a document
@@ -14,6 +17,46 @@ from dataclasses import dataclass, field
 MAX_RENDERED_PROBLEMS = 20
 #: Longest field path rendered: a path can carry a user-chosen key (an answer key), which is cut, not echoed.
 MAX_RENDERED_PATH = 120
+
+
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
+
+
+def kind_of(value: object) -> str:
+    """What sort of value was found, never the value: `text (12 characters)`, `a number`, `a list of 3`.
+
+    The length of a text is shown because it tells "empty" from "a paragraph pasted by mistake" without
+    saying what the text is.
+
+    Example:
+        >>> kind_of("Jane Doe"), kind_of(3.5), kind_of(None), kind_of([1, 2])
+        ('text (8 characters)', 'a number', 'null', 'a list of 2 item(s)')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return f"text ({len(value)} characters)"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} item(s)"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)} key(s)"
+    return f"a {type(value).__name__} value"
+
+
+def safe_key(key: object, position: int | None = None) -> str:
+    """A mapping key as it may appear in a field path: a field-name-shaped key (`sexx`, `fdg_pet_ct_date`)
+    is shown, since a misspelt field name is what the user must see; anything else (free text, an MRN,
+    an answer key) is replaced by its position (`<key 3>`), so a key can never carry patient data out.
+    """
+    if isinstance(key, str) and _FIELD_NAME.fullmatch(key):
+        return key
+    return f"<key {position}>" if position is not None else "<key>"
 
 
 @dataclass(frozen=True)

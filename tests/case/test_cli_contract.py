@@ -65,7 +65,8 @@ def test_invalid_case_exits_2_naming_the_field(tmp_path: Path, capsys: pytest.Ca
     code, out, err = run(["assess", str(path), "--json"], capsys)
     assert code == 2
     assert out == ""
-    assert "lesions[0].organ" in err and "'adrenals' is not one of" in err
+    assert "lesions[0].organ" in err and "text (8 characters) is not one of" in err
+    assert "adrenals" not in err  # the value is never echoed (issue 12)
     assert "Traceback" not in err
 
 
@@ -104,7 +105,7 @@ HOSTILE = [
     (
         "answer.json",
         '{"id": "x", "assessment_date": "2026-01-01", "answers": {"NCT9999/typo": true}}',
-        "answers['NCT9999/typo']",
+        "answers.<key 1>: no attested criterion",
     ),
     (
         "huge.json",

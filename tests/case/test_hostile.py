@@ -16,7 +16,15 @@ import pytest
 
 from oligoboard.cli.main import main
 from oligoboard.errors import MAX_RENDERED_PROBLEMS
-from tests.case.make_hostile import SENTINEL, corpus, write_corpus
+from tests.case.make_hostile import (
+    RAW_CONTROLS,
+    SENTINEL,
+    batch_corpus,
+    corpus,
+    terminal_corpus,
+    write_batch_corpus,
+    write_corpus,
+)
 
 NAMES = sorted(corpus())
 #: Generous bound on stderr for one refused document: a screenful, whatever the input's size.
@@ -33,16 +41,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, i
 def test_hostile_document_exit_code_and_bounded_stderr(
     hostile: dict[str, tuple[Path, int, str]],
     capsys: pytest.CaptureFixture[str],
-    request: pytest.FixtureRequest,
     command: str,
     name: str,
 ) -> None:
     path, code, phrase = hostile[name]
-    if command == "validate" and name == "some_answer_keys.json":
-        # a known gap, kept visible: strict, so this starts failing (and must be removed) once validate checks them
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="validate does not check answer keys yet (issue 12 item 4)")
-        )
     argv = [command, str(path)] + (["--json"] if command == "assess" else [])
     assert main(argv) == code
     _, err = capsys.readouterr()
@@ -53,6 +55,50 @@ def test_hostile_document_exit_code_and_bounded_stderr(
     assert "set_int_max_str_digits" not in err and "out of range" not in err
 
 
+@pytest.mark.parametrize("name", sorted(terminal_corpus()))
+def test_terminal_report_prints_case_strings_literally(
+    hostile: dict[str, tuple[Path, int, str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    """ESC/OSC, BEL, NUL and U+202E in a case id are shown as escapes; `[/red]` as a course id is text,
+    not markup (it used to crash the report with exit 1)."""
+    monkeypatch.setenv("COLUMNS", "300")  # wide enough that no escaped id is wrapped inside a cell
+    path, _, _ = hostile[name]
+    assert main(["assess", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    for raw in RAW_CONTROLS:
+        assert raw not in out, repr(raw)
+    for shown in terminal_corpus()[name]:
+        assert shown in out, shown
+
+
+def test_batch_folder_errors_do_not_stop_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One record per case file in order, each naming its file; a repeated case id is an error for the
+    second file only; nothing in the records or on stderr quotes a value."""
+    import json
+
+    files = write_batch_corpus(tmp_path / "batch")
+    assert main(["assess", str(tmp_path / "batch"), "--jsonl"]) == 2
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    expected = [n for n in sorted(batch_corpus()) if n.endswith((".json", ".yaml"))]
+    assert [Path(r["file"]).name for r in records] == expected
+    for record in records:
+        _, phrase = files[Path(record["file"]).name]
+        if phrase is None:
+            assert record["status"] == "ok" and "disease_state" in record["assessment"]
+        else:
+            assert record["status"] == "error"
+            assert phrase in record["error"]["message"] + json.dumps(record["error"]["problems"])
+            assert SENTINEL not in json.dumps(record["error"])
+    duplicate = next(r for r in records if r["file"].endswith("b-same-id.json"))
+    assert duplicate["error"]["message"].endswith("already used by " + str(files["a-good.json"][0]))
+    assert "4 of 6 case file(s) not assessed" in err and SENTINEL not in err
+
+
 def test_many_problems_are_capped_with_a_count(
     hostile: dict[str, tuple[Path, int, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -60,7 +106,7 @@ def test_many_problems_are_capped_with_a_count(
     path, _, _ = hostile["some_answer_keys.json"]
     assert main(["assess", str(path), "--json"]) == 2
     _, err = capsys.readouterr()
-    assert err.count("answers[") == MAX_RENDERED_PROBLEMS
+    assert err.count("answers.<key ") == MAX_RENDERED_PROBLEMS
     assert f"… and {1_500 - MAX_RENDERED_PROBLEMS:,} more problem(s)" in err
 
 

@@ -27,7 +27,11 @@ def test_baseline_is_valid() -> None:
 
 # (edit to the baseline, expected path, phrase expected in the message) — case-schema.md is the source.
 INVALID = [
-    (dict(lesions=[lesion(1, "adrenals")]), "lesions[0].organ", "'adrenals' is not one of"),  # schema example
+    (
+        dict(lesions=[lesion(1, "adrenals")]),
+        "lesions[0].organ",
+        "text (8 characters) is not one of",
+    ),  # schema example
     (dict(tumour={"n": "N2"}), "tumour.n", "N2a and N2b"),  # "a bare N2 is 8th edition and is rejected"
     (dict(patient={"ecog": 5}), "patient.ecog", "less than or equal to 4"),  # ecog 0..4
     (dict(tumour={"pdl1_tps": 120}), "tumour.pdl1_tps", "less than or equal to 100"),  # percent 0..100

@@ -12,32 +12,25 @@ from typing import Any
 from oligoboard import __version__
 from oligoboard.case.io import case_content_hash
 from oligoboard.case.models import Case
+from oligoboard.case.validate import answer_key_problems
 from oligoboard.classification.disease_state import disease_state
 from oligoboard.dose.section import cumulative_section, radiotherapy_section
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.engine.runner import Engine
-from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.errors import CaseValidationError
 from oligoboard.guidelines.section import recommendations_section
 from oligoboard.trials.section import trials_section
 
 
 def check_answers(case: Case, kb: KnowledgeBase) -> None:
-    """Refuse answers to criteria the knowledge base does not ask: a typo would silently leave one unanswered."""
-    known = set(kb.answer_keys)
-    unknown = [key for key in (case.answers or {}) if key not in known]
-    if unknown:
-        raise CaseValidationError(
-            f"case {case.id}: {len(unknown)} answer(s) to no known criterion",
-            [
-                Problem(
-                    f"answers[{key!r}]",
-                    "no attested criterion has this id",
-                    expected="'<rule set id>/<criterion id>'",
-                )
-                for key in unknown
-            ],
-        )
+    """Refuse answers to criteria the knowledge base does not ask: a typo would silently leave one unanswered.
+
+    The message names neither the case id nor the keys (patient data, issue 12): `answer_key_problems`.
+    """
+    problems = answer_key_problems(case.answers, kb.answer_keys)
+    if problems:
+        raise CaseValidationError(f"{len(problems)} answer(s) to no known criterion", problems)
 
 
 def assess(case: Case, engine: Engine) -> dict[str, Any]:
@@ -63,4 +56,6 @@ def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any
     out.update(trials)
     out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses)
     out["radiotherapy_cumulative"] = cumulative_section(case.radiotherapy_courses)
+    states = {k: d.value for k, d in result.decisions.items()}  # facts: the findings report/ words
+    out["facts"] = {k: v for k, v in result.features.items() if k != "case_id"} | states
     return out

@@ -3,6 +3,10 @@
 Two passes: pydantic checks shape and types, then `cross_field_problems` checks facts that only make
 sense together (dates after the assessment date, a therapy ending before it starts, an RT course aimed
 at a lesion that does not exist). Both passes run so a user fixes everything in one round trip.
+
+No message carries a value from the case (issue 12): a problem names the field path, the expected form and
+the kind of value found (`errors.kind_of`), never the value, the case id or a lesion id, because error text
+is copied into logs and tickets. Keys that are not field names (answer keys, free text) are masked in paths.
 """
 
 from __future__ import annotations
@@ -17,46 +21,61 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from oligoboard.case.models import Case
-from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.errors import CaseValidationError, Problem, kind_of, safe_key
 
 _BARE_N2_HINT = "'N2' is the 8th-edition category; TNM 9th edition splits it into N2a and N2b"
 
 
-def format_path(loc: Iterable[int | str]) -> str:
-    """`('lesions', 2, 'organ')` → `lesions[2].organ`, the notation users see in the schema document."""
+def format_path(loc: Iterable[int | str], data: object = None) -> str:
+    """`('lesions', 2, 'organ')` → `lesions[2].organ`, the notation users see in the schema document.
+
+    With the parsed document as `data`, a key that is not a field name is shown by its position
+    (`answers.<key 3>`); keys under `answers` always are, since an answer key is the user's own text.
+    """
     out = ""
+    node = data
+    under_answers = False
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            continue
+        position = None
+        if isinstance(node, Mapping):
+            keys = list(node)
+            position = keys.index(part) + 1 if part in keys else None
+            node = node.get(part)
         else:
-            out += ("." if out else "") + ("schema" if part == "schema_" else str(part))
+            node = None
+        if under_answers:
+            name = f"<key {position}>" if position is not None else "<key>"
+        else:
+            name = "schema" if part == "schema_" else safe_key(part, position)
+        out += ("." if out else "") + name
+        under_answers = out == "answers"
     return out
 
 
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _problem_from_pydantic(err: ErrorDetails) -> Problem:
+def _problem_from_pydantic(err: ErrorDetails, data: object = None) -> Problem:
     loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "lax-")))]
-    path = format_path(loc)
+    path = format_path(loc, data)
     kind = err["type"]
     value = err.get("input")
+    found = kind_of(value)
     ctx = err.get("ctx") or {}
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
-        if path.endswith("tumour.n") and value == "N2":
-            return Problem(path, _BARE_N2_HINT, expected=expected, found="'N2'")
-        return Problem(
-            path, f"{_short(value)} is not one of {expected}", expected=expected, found=_short(value)
-        )
+        if path.endswith("tumour.n") and value == "N2":  # a value of the vocabulary, not free text
+            return Problem(path, _BARE_N2_HINT, expected=expected, found=found)
+        return Problem(path, f"{found} is not one of {expected}", expected=expected, found=found)
     if kind == "extra_forbidden":
-        return Problem(path, "unknown field (check the spelling against case-schema.md)", found=_short(value))
+        return Problem(path, "unknown field (check the spelling against case-schema.md)", found=found)
     if kind == "missing":
         return Problem(path, "required field is missing")
+    # pydantic's own text says what was expected ("Input should be a valid date"); for the types the case
+    # models use it never quotes the input (tests/case/test_sentinel.py sweeps every field)
     message = err["msg"]
-    return Problem(path, f"{message}, got {_short(value)}", found=_short(value))
+    return Problem(path, f"{message}, got {found}", found=found)
 
 
 def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
@@ -75,37 +94,47 @@ def _dates(case: Case) -> Iterable[tuple[str, date | None]]:
         yield "staging.brain_mri_date", case.staging.brain_mri_date
 
 
+#: The calendar a case may use. A year outside it is a typo (9999-12-31 for "unknown"), and rules add
+#: months and years to dates: the Python executor's calendar ends at 9999-12-31 while DuckDB's does not,
+#: so a date near the end would answer on one backend and fail on the other (issue 12). `validate` and
+#: `assess` both refuse it here, on every path, before any rule runs.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def date_range_problems(case: Case) -> list[Problem]:
+    """Every date of the case inside [EARLIEST_DATE, LATEST_DATE]; the message never echoes the date."""
+    expected = f"a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+    return [
+        Problem(path, "is outside the supported calendar", expected=expected)
+        for path, value in [("assessment_date", case.assessment_date), *_dates(case)]
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE
+    ]
+
+
 def cross_field_problems(case: Case) -> list[Problem]:
     """Facts that are each valid alone but impossible together."""
-    problems: list[Problem] = []
-    today = case.assessment_date.isoformat()
+    problems: list[Problem] = date_range_problems(case)
     for path, value in _dates(case):
         if value is not None and value > case.assessment_date:
             problems.append(
-                Problem(path, f"{value.isoformat()} is after assessment_date {today}", expected=f"<= {today}")
+                Problem(path, "is after assessment_date", expected="on or before assessment_date")
             )
     for i, therapy in enumerate(case.systemic_therapy or []):
         if therapy.start_date and therapy.end_date and therapy.end_date < therapy.start_date:
-            problems.append(
-                Problem(
-                    f"systemic_therapy[{i}].end_date",
-                    f"{therapy.end_date.isoformat()} is before start_date {therapy.start_date.isoformat()}",
-                )
-            )
+            problems.append(Problem(f"systemic_therapy[{i}].end_date", "is before start_date"))
     tumour_dx = case.tumour.diagnosis_date if case.tumour else None
     if tumour_dx and case.metastatic_diagnosis_date and case.metastatic_diagnosis_date < tumour_dx:
-        problems.append(
-            Problem(
-                "metastatic_diagnosis_date",
-                f"{case.metastatic_diagnosis_date.isoformat()} is before tumour.diagnosis_date "
-                f"{tumour_dx.isoformat()}",
-            )
-        )
+        problems.append(Problem("metastatic_diagnosis_date", "is before tumour.diagnosis_date"))
     lesion_ids = [lesion.id for lesion in case.lesions or []]
     for lesion_id, count in Counter(lesion_ids).items():
         if count > 1:
             where = [i for i, x in enumerate(lesion_ids) if x == lesion_id]
-            problems.append(Problem(f"lesions[{where[1]}].id", f"duplicate lesion id {lesion_id!r}"))
+            problems.append(
+                Problem(
+                    f"lesions[{where[1]}].id", f"duplicate lesion id (the same as lesions[{where[0]}].id)"
+                )
+            )
     for i, lesion in enumerate(case.lesions or []):
         if lesion.lung_relation is not None and lesion.organ not in (None, "lung"):
             problems.append(
@@ -118,7 +147,10 @@ def cross_field_problems(case: Case) -> list[Problem]:
         if count > 1:
             where = [i for i, x in enumerate(course_ids) if x == course_id]
             problems.append(
-                Problem(f"radiotherapy_courses[{where[1]}].id", f"duplicate course id {course_id!r}")
+                Problem(
+                    f"radiotherapy_courses[{where[1]}].id",
+                    f"duplicate course id (the same as radiotherapy_courses[{where[0]}].id)",
+                )
             )
     known_targets = {"primary", *lesion_ids}
     for i, course in enumerate(case.radiotherapy_courses or []):
@@ -126,8 +158,9 @@ def cross_field_problems(case: Case) -> list[Problem]:
             problems.append(
                 Problem(
                     f"radiotherapy_courses[{i}].target",
-                    f"{course.target!r} is neither 'primary' nor a lesion id",
-                    expected="'primary' or one of " + ", ".join(repr(x) for x in lesion_ids),
+                    "is neither 'primary' nor a lesion id",
+                    expected="'primary' or the id of one of lesions[]",
+                    found=kind_of(course.target),
                 )
             )
     return problems
@@ -137,13 +170,15 @@ def _key_problems(data: Any, path: str = "") -> list[Problem]:
     """Mapping keys must be text: YAML allows `2026-01-01: true`, the contract does not."""
     problems: list[Problem] = []
     if isinstance(data, Mapping):
-        for key, value in data.items():
+        for position, (key, value) in enumerate(data.items(), start=1):
             if not isinstance(key, str):
+                found = kind_of(key)
                 problems.append(
-                    Problem(path, f"key {key!r} is not text", expected="a text key", found=repr(key))
+                    Problem(path, f"key {position} is not text ({found})", expected="a text key", found=found)
                 )
             else:
-                problems.extend(_key_problems(value, f"{path}.{key}" if path else key))
+                name = "<key>" if path == "answers" else safe_key(key, position)
+                problems.extend(_key_problems(value, f"{path}.{name}" if path else name))
     elif isinstance(data, list):
         for i, item in enumerate(data):
             problems.extend(_key_problems(item, f"{path}[{i}]"))
@@ -181,9 +216,45 @@ def parse_case(data: object, *, source: str = "case") -> Case:
     try:
         case = Case.model_validate_json(json.dumps(normalised))
     except ValidationError as exc:
-        problems = [_problem_from_pydantic(e) for e in exc.errors()]
+        problems = [_problem_from_pydantic(e, normalised) for e in exc.errors()]
         raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems) from None
     problems = cross_field_problems(case)
     if problems:
         raise CaseValidationError(f"{source}: invalid case ({len(problems)} problem(s))", problems)
     return case
+
+
+#: Suggestions ("did you mean …") are looked up for at most this many unknown keys, each at most this long:
+#: difflib is quadratic in the key's length, and only the first problems are shown anyway.
+_SUGGEST_KEYS = 20
+_SUGGEST_CHARS = 200
+
+
+def answer_key_problems(answers: Mapping[str, object] | None, known: Iterable[str]) -> list[Problem]:
+    """Answers to criteria the knowledge does not ask: a typo would silently leave one unanswered.
+
+    The knowledge's answer keys are passed in (this module sits below the knowledge layer). An unknown key
+    is named by its position, never echoed (it is the user's text), with the closest known key suggested.
+    """
+    import difflib
+
+    known_keys = list(known)
+    known_set = set(known_keys)
+    problems: list[Problem] = []
+    for position, key in enumerate(answers or {}, start=1):
+        if key in known_set:
+            continue
+        message = "no attested criterion has this id"
+        if len(problems) < _SUGGEST_KEYS and len(key) <= _SUGGEST_CHARS:
+            close = difflib.get_close_matches(key, known_keys, n=1, cutoff=0.8)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
+        problems.append(
+            Problem(
+                f"answers.<key {position}>",
+                message,
+                expected="'<rule set id>/<criterion id>' of an attested criterion",
+                found=kind_of(key),
+            )
+        )
+    return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,6 +21,22 @@ def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def check_output_path(path: Path, option: str) -> None:
+    """Refuse an output path before any work is done: a missing folder is the user's typo (exit 2), not an
+    internal error after a long computation. Every command with an output path calls this first."""
+    from oligoboard.errors import InputError, Problem
+
+    if path.is_dir():
+        raise InputError(
+            f"{option} {path}: is a folder", [Problem(option, "is a folder", expected="a file path")]
+        )
+    if not path.parent.is_dir():
+        raise InputError(
+            f"{option} {path}: the folder {path.parent} does not exist",
+            [Problem(option, "folder does not exist", expected="a file in an existing folder")],
+        )
 
 
 #: Help and usage errors in click's plain format. Typer's Rich help imports rich.markdown and markdown-it

@@ -18,8 +18,8 @@ def demo(
     from rich.progress import track
 
     from oligoboard.assessment import assemble
-    from oligoboard.case.io import load_case
     from oligoboard.cli._output import err_console
+    from oligoboard.cli.batch import load_checked, unique_ids
     from oligoboard.engine.runner import Engine
     from oligoboard.errors import InputError
     from oligoboard.report.terminal.demo import render_demo_summary
@@ -29,12 +29,17 @@ def demo(
         raise InputError(f"{directory}: no demo cases found")
     engine = Engine()
     cases = [
-        load_case(p)
+        load_checked(p, engine.kb.answer_keys)
         for p in track(files, description="Reading demo cases", console=err_console(), transient=True)
     ]
+    unique_ids(files, cases)
     results = engine.evaluate(cases, backend="duckdb")  # one batch on DuckDB in memory, the embedded default
     outputs = [assemble(case, result, engine.kb) for case, result in zip(cases, results, strict=True)]
     console = Console()
     console.print(f"knowledge {engine.kb.full_version}", style="dim")
     console.print(render_demo_summary(outputs, engine.kb))
-    console.print("Details: oligoboard assess examples/cases/<case>.json  (add --json for the contract)")
+    from rich.text import Text
+
+    example = files[0].resolve()  # a row's label is its file name without `demo-`, hyphens as spaces
+    shown = example.relative_to(Path.cwd()) if example.is_relative_to(Path.cwd()) else example
+    console.print(Text(f"Details: oligoboard assess {shown}  (--full, --json)"))

@@ -34,7 +34,9 @@ def exit_on_input_error(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            print(f"error: {exc.render()}", file=sys.stderr)
+            from oligoboard.report.terminal.literal import visible_lines
+
+            print(f"error: {visible_lines(exc.render())}", file=sys.stderr)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -126,7 +128,11 @@ def dvh_command(
     """Dose-volume statistics per structure from DICOM RT files."""
     import csv
 
+    from oligoboard.cli._output import check_output_path
     from oligoboard.dose.dicom_rt import check_same_frame, read_rtdose, read_rtstruct
+
+    if csv_path is not None:
+        check_output_path(csv_path, "--csv")
     from oligoboard.dose.dvh import compute_dvhs
 
     structure_set, grid = read_rtstruct(rtstruct), read_rtdose(rtdose)
@@ -151,13 +157,17 @@ def dvh_command(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"DVH: {rtdose.name}")
+    from oligoboard.report.terminal.literal import literal
+
+    table = Table(title=literal(f"DVH: {rtdose.name}"))
     keys = ["volume_cc", "mean_gy", "min_gy", "max_gy", "d95_gy", "d50_gy", "d2_gy"]
     table.add_column("structure")
     for key in keys:
         table.add_column(key, justify="right")
     for record in records:
-        table.add_row(str(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys))
+        table.add_row(
+            literal(record["name"]), *("—" if record[k] is None else f"{record[k]:.2f}" for k in keys)
+        )
     Console().print(table)
 
 
@@ -174,8 +184,11 @@ def plan_check_command(
     html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report here.")] = None,
 ) -> None:
     """Evaluate a protocol's DVH constraints: pass / within_tolerance / fail / unknown per constraint."""
+    from oligoboard.cli._output import check_output_path
     from oligoboard.dose.plancheck import check_plan
 
+    if html is not None:
+        check_output_path(html, "--html")
     result = check_plan(rtdose, rtstruct, rtplan, protocol)
     if html is not None:
         from oligoboard.report.html.plan import render_plan_check_html

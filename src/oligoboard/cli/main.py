@@ -5,7 +5,7 @@ No traceback reaches the user: `main` turns every `OligoboardError` into its ren
 
 Start-up: this module and the command modules import only typer and the standard library at the top;
 each command imports what it needs when it runs (`dose bed` never loads the knowledge base, `validate`
-never loads the engine), so `oligoboard --help` costs little more than typer itself.
+never evaluates a rule), so `oligoboard --help` costs little more than typer itself.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from oligoboard import __version__
 from oligoboard.cli._coercion import install_plain_coercion
 from oligoboard.cli._output import PLAIN_HELP
 from oligoboard.cli._plugins import disable_pydantic_plugins
+from oligoboard.cli.answers import answers
 from oligoboard.cli.assess import assess
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.guidelines import guidelines_app
+from oligoboard.cli.new import new
 from oligoboard.cli.schema import schema
 from oligoboard.cli.trials import trials_app
 from oligoboard.cli.validate import validate
@@ -59,6 +61,8 @@ app.command()(assess)
 app.command()(validate)
 app.command()(schema)
 app.command()(demo)
+app.command()(answers)
+app.command()(new)
 app.add_typer(dose_app, name="dose")
 app.command("dvh")(dvh_command)
 app.add_typer(plan_app, name="plan")
@@ -70,8 +74,11 @@ def _report(prefix: str, message: str) -> None:
     from rich.text import Text
 
     from oligoboard.cli._output import err_console
+    from oligoboard.report.terminal.literal import visible_lines
 
-    err_console().print(Text(prefix, style="bold red") + Text(message), highlight=False, soft_wrap=True)
+    err_console().print(
+        Text(prefix, style="bold red") + Text(visible_lines(message)), highlight=False, soft_wrap=True
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -113,4 +113,5 @@ def compare_trials(json_out: JsonOpt = False, recruiting: RecruitingOpt = False)
 
     from oligoboard.report.terminal.trials import render_comparison
 
-    Console(width=200).print(render_comparison(rows))
+    console = Console()  # the terminal's width (issue 12: it was hard-wired to 200 columns)
+    console.print(render_comparison(rows, console.width))

@@ -1,4 +1,9 @@
-"""`oligoboard validate CASE...`: check case documents against the contract (no knowledge, no engine)."""
+"""`oligoboard validate CASE|DIR...`: every check `assess` makes, without evaluating (issue 12).
+
+Each file is checked and reported under its own name: `ok  FILE` on stdout, its problems on stderr;
+one bad file never hides the next. Exit 2 if any file failed. The checks are `cli.batch.load_checked`,
+the ones `assess` runs, answer keys included, so the two commands accept exactly the same documents.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,31 @@ import typer
 
 
 def validate(
-    case_paths: Annotated[list[Path], typer.Argument(metavar="CASE...", help="Case documents to check.")],
+    case_paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="CASE|DIR", help="Case documents, or folders of them, to check."),
+    ],
 ) -> None:
-    """Check case documents against the contract; report every problem with its field path."""
-    from oligoboard.case.io import load_case
-    from oligoboard.errors import InputError, OligoboardError
+    """Check case documents as `assess` would; report every problem with its file and field path."""
+    from rich.console import Console
+    from rich.text import Text
 
-    failures: list[OligoboardError] = []
-    for path in case_paths:
+    from oligoboard.cli.batch import expand_inputs, load_checked
+    from oligoboard.engine.knowledge_base import default_knowledge
+    from oligoboard.errors import InputError
+    from oligoboard.report.terminal.literal import visible, visible_lines
+
+    files = expand_inputs(case_paths)
+    answer_keys = default_knowledge().answer_keys
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+    failed = 0
+    for path in files:
         try:
-            load_case(path)
-            typer.echo(f"ok  {path}")
+            load_checked(path, answer_keys)
         except InputError as exc:
-            failures.append(exc)
-    if failures:
-        raise InputError(
-            f"{len(failures)} invalid case document(s)", [p for f in failures for p in f.problems]
-        ) from (failures[0])
+            failed += 1
+            stderr.print(Text("error: ", style="bold red") + Text(visible_lines(exc.render())))
+            continue
+        typer.echo(f"ok  {visible(path)}")
+    if failed:
+        raise InputError(f"{failed} of {len(files)} case document(s) invalid")

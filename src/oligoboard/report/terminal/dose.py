@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from oligoboard.dose.plancheck import PlanCheck
 from oligoboard.report.palette import status_text
+from oligoboard.report.terminal.literal import literal
 
 
 def measured(result: dict[str, object]) -> str:
@@ -15,16 +17,16 @@ def measured(result: dict[str, object]) -> str:
 
 def render_plan_check(check: PlanCheck) -> Table:
     """One row per constraint: structure, value, margin, status in the one palette, source."""
-    table = Table(title=f"Plan check: {check.protocol} — {check.title}")
+    table = Table(title=Text(f"Plan check: {check.protocol} — {check.title}"))
     for column in ("constraint", "structure", "value", "margin", "status", "source"):
         table.add_column(column)
     for r in check.results:
         table.add_row(
-            f"{r['id']}: {r['constraint']}",
-            str(r.get("structure") or "missing"),
-            measured(r),
+            Text(f"{r['id']}: {r['constraint']}"),
+            literal(r.get("structure") or "missing"),  # the ROI name from the DICOM file
+            Text(measured(r)),
             "—" if r.get("margin") is None else str(r["margin"]),
             status_text(str(r["status"]), label=str(r["status"])),
-            str(r["source"]) + ("" if r["verified"] else " (unverified)"),
+            Text(str(r["source"]) + ("" if r["verified"] else " (unverified)")),
         )
     return table

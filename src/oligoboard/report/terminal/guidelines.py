@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.columns import Columns
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.guidelines.catalogue import EncodedRecommendation
+from oligoboard.report.findings import finding
+from oligoboard.report.labels import clinical_text
 from oligoboard.report.palette import status_text, style
 
 
@@ -19,31 +23,79 @@ def _status(status: str) -> Text:
     return status_text(status)
 
 
-def _why(rec: dict[str, Any]) -> str:
+def _why(rec: dict[str, Any], kb: KnowledgeBase | None, facts: dict[str, Any]) -> str:
+    """The patient's finding first ("found: EGFR positive"), then the requirement it fails."""
     if rec["status"] == "undetermined":
-        return "; ".join(rec["undetermined_because"])
+        return "; ".join(clinical_text(r) for r in rec["undetermined_because"])
     if rec["status"] == "not_applicable":
-        return "; ".join(r["text"] for r in rec["reasons"][:2])
+        parts = []
+        for reason in rec["reasons"][:2]:
+            found = finding(kb, facts, rec["id"], reason["id"]) if kb is not None and facts else ""
+            needs = clinical_text(reason["text"])
+            parts.append(f"found: {found} — requires: {needs}" if found else needs)
+        return "; ".join(parts)
     later = rec.get("later") or {}
-    return str(later.get("text", "")) if later else ""
+    return str(later.get("text", "")) if later and later.get("status") != "applies_now" else ""
 
 
-def recommendations_table(recs: Iterable[dict[str, Any]], *, title: str) -> Table:
-    table = Table(title=title, show_lines=True, expand=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("status")
-    table.add_column("grade", no_wrap=True)
-    table.add_column("recommendation (source)", ratio=3)
-    table.add_column("why / missing", ratio=2)
+#: Below this width the recommendations are stacked (header line, text, why) instead of a 5-column table,
+#: whose prose columns would otherwise break words mid-way.
+TABLE_MIN_WIDTH = 110
+
+
+class RecommendationsView:
+    """The recommendations of one guideline: a table on a wide screen, stacked blocks on a narrow one."""
+
+    def __init__(self, rows: list[tuple[dict[str, Any], Text, str]], title: str, *, sources: bool) -> None:
+        self.rows, self.title, self.sources = rows, title, sources
+
+    def table(self) -> Table:
+        table = Table(title=self.title, show_lines=True, expand=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("status")
+        table.add_column("grade")
+        table.add_column("recommendation (source)" if self.sources else "recommendation", ratio=3)
+        table.add_column("why / missing", ratio=2)
+        for rec, text, why in self.rows:
+            table.add_row(rec["id"], _status(rec["status"]), rec["grade"] or "—", text, why)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= TABLE_MIN_WIDTH:
+            yield self.table()
+            return
+        yield Text(self.title, style="bold underline")
+        for rec, text, why in self.rows:
+            head = Text.assemble(
+                (rec["id"], "bold"), "  ", _status(rec["status"]), f"  grade {rec['grade'] or '—'}"
+            )
+            yield head
+            yield Padding(text, (0, 0, 0, 2))
+            if why:
+                yield Padding(Text("why: " + why, style="italic"), (0, 0, 0, 2))
+            yield Text("")
+
+
+def recommendations_table(
+    recs: Iterable[dict[str, Any]],
+    *,
+    title: str,
+    kb: KnowledgeBase | None = None,
+    facts: dict[str, Any] | None = None,
+    sources: bool = True,
+) -> RecommendationsView:
+    """One row per recommendation; the why column says what this patient has, not only the rule."""
+    rows: list[tuple[dict[str, Any], Text, str]] = []
     for rec in recs:
-        why = _why(rec)
+        why = _why(rec, kb, facts or {})
         later = rec.get("later")
         if later and later["status"] == "applies_later_if":
             why = f"now: {rec['status'].replace('_', ' ')}; later: {later['text']}"
-        text = Text(rec["text"] + "\n")
-        text.append(rec["source"], style="dim")
-        table.add_row(rec["id"], _status(rec["status"]), rec["grade"] or "—", text, why)
-    return table
+        text = Text(rec["text"])
+        if sources:
+            text.append("\n" + rec["source"], style="dim")
+        rows.append((rec, text, why))
+    return RecommendationsView(rows, title, sources=sources)
 
 
 def _alternatives(section: dict[str, Any]) -> list[RenderableType]:
@@ -56,47 +108,52 @@ def _alternatives(section: dict[str, Any]) -> list[RenderableType]:
             if opt.get("later"):
                 body.append(f"\nlater: {opt['later']['text']}")
             panels.append(Panel(body, title=f"{opt['id']} (grade {opt['grade']})", expand=True))
-        out.append(
-            Panel(Columns(panels, equal=True, expand=True), title="Alternatives", subtitle=alt["note"])
-        )
+        note = Text(str(alt["note"]), style="italic")  # in the body: a subtitle is cut at the border
+        out.append(Panel(Group(Columns(panels, equal=True, expand=True), note), title="Alternatives"))
     return out
 
 
-def _ablative(section: dict[str, Any]) -> RenderableType | None:
+def _ablative(section: dict[str, Any], *, sources: bool = True) -> RenderableType | None:
+    """The guideline's ablative-dose definition; its worked example is labelled as not about this patient."""
     if not any(r.get("ablative_dose") for r in section["recommendations"] if r["status"] != "not_applicable"):
         return None
     a = section["ablative_dose"]
     text = Text(f"Ablative SBRT: {a['definition']}, strictly greater. Target: {a['local_control_target']}.\n")
-    text.append(a["boundary_example"] + "\n", style="italic")
-    text.append(a["text_da"], style="dim")
-    return Panel(text, title="DLCG 2025 ablative dose", subtitle=a["source"])
+    text.append("Worked example from the guideline's reading, not this patient: ", style="italic")
+    text.append(a["boundary_example"], style="italic")
+    if sources:
+        text.append("\n" + a["text_da"], style="dim")
+    return Panel(text, title="DLCG 2025 ablative dose", subtitle=a["source"] if sources else None)
 
 
-def _workup(section: dict[str, Any]) -> RenderableType | None:
+def _workup(section: dict[str, Any], *, sources: bool = True) -> RenderableType | None:
     gaps, advice = section["workup_gaps"], section.get("workup_advisories", [])
     if not gaps and not advice:
         return None
     table = Table(title="Work-up still missing before OMD can be declared", expand=True)
-    table.add_column("item")
-    table.add_column("status")
-    table.add_column("collect")
-    table.add_column("source", style="dim")
+    table.add_column("item", overflow="fold")
+    table.add_column("status", overflow="fold")
+    table.add_column("collect", overflow="fold")
+    if sources:
+        table.add_column("source", style="dim", overflow="fold")
     for gap in gaps:
-        table.add_row(gap["item"], gap["status"].replace("_", " "), ", ".join(gap["missing"]), gap["source"])
+        cells = [gap["item"], gap["status"].replace("_", " "), ", ".join(gap["missing"])]
+        table.add_row(*cells, *([gap["source"]] if sources else []))
     for adv in advice:
-        table.add_row(adv["item"], "advice (unverified)", adv["text"], adv["source"])
+        cells = [adv["item"], "advice (not verified)", adv["text"]]
+        table.add_row(*cells, *([adv["source"]] if sources else []))
     return table
 
 
-def concordance_table(conc: dict[str, Any]) -> RenderableType:
+def concordance_table(conc: dict[str, Any], *, sources: bool = True) -> RenderableType:
     """Every guideline side by side per topic, one column per guideline (names from the knowledge)."""
     names = [g["name"] for g in conc.get("guidelines", [])]
     title = " and ".join(names) if len(names) <= 2 else ", ".join(names)
     table = Table(title=f"{title} side by side", show_lines=True, expand=True)
-    table.add_column("topic")
+    table.add_column("topic", overflow="fold")
     for name in names:
-        table.add_column(name)
-    table.add_column("verdict")
+        table.add_column(name, overflow="fold")
+    table.add_column("verdict", overflow="fold")
 
     def cell(items: list[dict[str, Any]], guidance: list[str]) -> Text:
         text = Text()
@@ -111,21 +168,32 @@ def concordance_table(conc: dict[str, Any]) -> RenderableType:
     for row in conc["rows"]:
         cells = [cell(side["recommendations"], side["unverified_guidance"]) for side in row["sides"]]
         table.add_row(row["label"], *cells, status_text(row["verdict"]))
-    notes = [Text("• " + d, style="dim") for d in conc.get("method_differences", [])]
+    notes = [
+        Text("• " + (d if sources else clinical_text(d)), style="dim")
+        for d in conc.get("method_differences", [])
+    ]
     return Group(table, *notes)
 
 
-def render_recommendations(section: dict[str, Any]) -> list[RenderableType]:
-    """Recommendations per guideline, alternatives, ablative dose, work-up gaps, concordance, guidance."""
+def render_recommendations(
+    section: dict[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
+) -> list[RenderableType]:
+    """Recommendations per guideline, alternatives, ablative dose, work-up gaps, concordance, guidance.
+
+    With `kb` (and the assessment's `facts`) the why column states the patient's finding; without
+    `sources` no citation or internal reference is shown.
+    """
     recs = section["recommendations"]
+    facts = section.get("facts") or {}
     out: list[RenderableType] = []
     for guideline in dict.fromkeys(r["guideline"] for r in recs):
-        out.append(recommendations_table([r for r in recs if r["guideline"] == guideline], title=guideline))
+        mine = [r for r in recs if r["guideline"] == guideline]
+        out.append(recommendations_table(mine, title=guideline, kb=kb, facts=facts, sources=sources))
     out.extend(_alternatives(section))
-    for item in (_ablative(section), _workup(section)):
+    for item in (_ablative(section, sources=sources), _workup(section, sources=sources)):
         if item is not None:
             out.append(item)
-    out.append(concordance_table(section["concordance"]))
+    out.append(concordance_table(section["concordance"], sources=sources))
     if section.get("guidance"):
         lines = Text()
         for g in section["guidance"]:
