@@ -28,8 +28,9 @@ HEAVY = (
     "pydicom",
     "markdown_it",
     "importlib.metadata",
+    "rich",  # rich.text alone ≈ 40 ms: only a command that renders, or reports an error, may import it
 )
-#: Rich modules that only rendering needs (rich.console alone is cheap enough for the error path)
+#: Rich modules that only rendering needs (listed apart so a failure names the module that came back)
 RICH_HEAVY = ("rich.table", "rich.markdown", "rich.syntax", "rich.progress", "rich.traceback", "rich.pretty")
 
 _PROBE = """
