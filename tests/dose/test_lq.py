@@ -50,3 +50,35 @@ def test_conversion_round_trips_bed() -> None:
 def test_rejects_non_positive_input(dose: float, n: float, ab: float) -> None:
     with pytest.raises(DoseInputError, match="must be a positive number"):
         lq.bed(dose, n, ab)
+
+
+# The scalar path (plain floats, no numpy import) and the vectorised path must be the same formula: equal to
+# the last bit, on every reference row and on awkward values (tiny, huge, non-integer fractions).
+SCALAR_VS_ARRAY = [*((d, n, ab) for d, n, ab, _, _ in CASES), (0.1, 1, 10), (1e4, 7, 0.5), (33.3, 2.5, 3.7)]
+
+
+@pytest.mark.parametrize(("dose", "n", "ab"), SCALAR_VS_ARRAY)
+def test_scalar_path_equals_vectorised_path_exactly(dose: float, n: float, ab: float) -> None:
+    d, f, a = (np.array([x], dtype=np.float64) for x in (dose, n, ab))
+
+    def first(value: object) -> float:
+        assert isinstance(value, np.ndarray), "an array input must give an array"
+        return float(value[0])
+
+    assert lq.bed(dose, n, ab) == first(lq.bed(d, f, a))
+    assert lq.eqd2(dose, n, ab) == first(lq.eqd2(d, f, a))
+    assert lq.total_dose_for_bed(dose, n, ab) == first(lq.total_dose_for_bed(d, f, a))
+    assert lq.convert(dose, n, 5, ab) == first(lq.convert(d, f, np.array([5.0]), a))
+
+
+def test_scalar_path_returns_plain_floats() -> None:
+    assert type(lq.bed(50, 10, 10)) is float
+    assert type(lq.eqd2(np.float64(50.0), 10, 10)) is float
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf")])
+def test_scalar_and_array_paths_refuse_the_same_input(bad: float) -> None:
+    with pytest.raises(DoseInputError, match="fractions must be a positive number"):
+        lq.bed(50, bad, 10)
+    with pytest.raises(DoseInputError, match="fractions must be a positive number"):
+        lq.bed(np.array([50.0]), np.array([bad]), 10)

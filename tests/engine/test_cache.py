@@ -16,19 +16,12 @@ from oligoboard.engine import cache
 from oligoboard.engine.cache import EngineArtifacts
 from oligoboard.engine.compile import load_knowledge
 from oligoboard.engine.runner import Engine
-from tests.support.knowledge_trees import classification_tree
+from tests.support.knowledge_trees import classification_tree, trial_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-TRIAL = """
-id: TEST-1
-source: "synthetic test file"
-rule_sets:
-  - id: TEST-1
-    kind: trial
-    source: "synthetic"
-    criteria:
-      - {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}
-"""
+TRIAL = trial_yaml(
+    '- {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}'
+)
 
 
 @pytest.fixture
@@ -168,3 +161,45 @@ def test_old_builds_are_evicted_newest_kept(tmp_path: Path) -> None:
     left = sorted(p.name for p in tmp_path.glob("knowledge-*.pickle"))
     assert left == [f"knowledge-{i:024d}.pickle" for i in range(3, cache.MAX_ENTRIES + 3)]
     assert (tmp_path / "unrelated.txt").exists()
+
+
+def test_warm_engine_runs_the_marshalled_executor_without_compiling_source(cache_dir: Path) -> None:
+    """Compiling the generated module costs tens of ms per start; a warm start loads its marshalled code."""
+    case = sorted((ROOT / "examples" / "cases").glob("*.json"))[0]
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "import oligoboard.engine.pyload as pyload\n"
+        "def refuse(source): raise AssertionError('compiled the executor source on a warm start')\n"
+        "from oligoboard.engine.runner import Engine; from oligoboard.case.io import load_case\n"
+        "e = Engine()\n"
+        "pyload.compile_source = refuse\n"
+        f"r = e.evaluate([load_case(Path({str(case)!r}))], 'python')[0]\n"
+        "print(json.dumps({k: rs.status for k, rs in r.rule_sets.items()}, sort_keys=True))"
+    )
+    cold = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    warm = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    assert json.loads(warm.stdout) == json.loads(cold.stdout) != {}
+    found = cache.read_cached(cache.cache_key())
+    assert found is not None and found.python_code is not None
+
+
+def test_parsed_documents_memo_never_answers_for_changed_bytes(tmp_path: Path) -> None:
+    """The cache hands parsed radiotherapy documents to the reader; an edited file is parsed again."""
+    import hashlib
+
+    from oligoboard.documents import Document
+    from oligoboard.knowledge.reading import read_knowledge, remember_parsed
+
+    path = tmp_path / "regimens.yaml"
+    path.write_text("rules: [first]\n", encoding="utf-8")
+    marker = Document(value={"rules": ["from the memo"]}, name=str(path))
+    remember_parsed({path: (hashlib.sha256(path.read_bytes()).hexdigest(), marker)})
+    assert read_knowledge(path) is marker
+    path.write_text("rules: [second]\n", encoding="utf-8")
+    assert read_knowledge(path).value == {"rules": ["second"]}
+
+
+def test_cache_carries_the_parsed_radiotherapy_documents(cache_dir: Path) -> None:
+    artifacts = cache.load_artifacts()
+    assert artifacts.documents is not None
+    assert {"radiotherapy/regimens.yaml", "radiotherapy/alpha_beta.yaml"} <= set(artifacts.documents)

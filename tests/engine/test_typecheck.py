@@ -110,7 +110,7 @@ def test_type_error_in_a_file_names_file_and_rule(tmp_path: Path) -> None:
         load_knowledge(_tree(tmp_path, "diagnosis_date >= 2020"))
     rendered = info.value.render()
     assert (
-        "TEST-DATE.yaml: TEST-DATE/recent-adult" in rendered
+        "TEST-DATE.yaml:9: TEST-DATE/recent-adult" in rendered  # file:line of the `sql:` value
         and "cannot compare date with integer" in rendered
     )
 

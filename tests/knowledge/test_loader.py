@@ -10,19 +10,12 @@ from oligoboard.engine.compile import load_knowledge
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.errors import KnowledgeError
 from oligoboard.knowledge.loader import read_knowledge
-from tests.support.knowledge_trees import classification_tree
+from tests.support.knowledge_trees import classification_tree, trial_yaml
 
-GOOD_TRIAL = """
-id: TEST-1
-source: "synthetic test file"
-rule_sets:
-  - id: TEST-1
-    kind: trial
-    source: "synthetic"
-    criteria:
-      - {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}
-      - {id: consent, kind: inclusion, text: "consent", attested: true, source: "synthetic inclusion 2"}
-"""
+GOOD_TRIAL = trial_yaml("""
+- {id: inc-1, kind: inclusion, text: "ECOG 0-1", sql: "ecog <= 1", source: "synthetic inclusion 1"}
+- {id: consent, kind: inclusion, text: "consent", attested: true, source: "synthetic inclusion 2"}
+""")
 
 
 def copy_kb(tmp_path: Path) -> Path:

@@ -13,22 +13,16 @@ from oligoboard.engine.compile import load_knowledge
 from oligoboard.errors import KnowledgeError
 from oligoboard.guidelines.ablative import packaged_ablative
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR
-from tests.support.knowledge_trees import classification_tree
+from tests.support.knowledge_trees import classification_tree, trial_yaml
 
-TRIAL = """id: TEST-1
-source: "synthetic test file"
-rule_sets:
-  - id: TEST-1
-    kind: trial
-    source: "synthetic"
-    criteria:
-      - id: inc-1
-        kind: inclusion
-        text: "ECOG 0-1"
-        sql: "ecog <= 1"
-        source: "synthetic inclusion 1"
-        info: {number: "1"}
-"""
+TRIAL = trial_yaml("""
+- id: inc-1
+  kind: inclusion
+  text: "ECOG 0-1"
+  sql: "ecog <= 1"
+  source: "synthetic inclusion 1"
+  info: {number: "1"}
+""")
 
 
 def _tree(tmp_path: Path, trial: str) -> Path:

@@ -7,6 +7,7 @@ trial tests) and `guideline_cases` (the guideline tests' baseline) build on the 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from oligoboard.case.models import Case
@@ -56,9 +57,14 @@ BASE: dict[str, Any] = {
 }
 
 
-def lesion(i: int, organ: str, **fields: Any) -> dict[str, Any]:
-    out: dict[str, Any] = copy.deepcopy(BASE["lesions"][0])
-    if organ == "lung":  # a lung metastasis (M1a); an ipsilateral other-lobe nodule would be T4, not counted
+def lesion(i: int, organ: str, base: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """Lesion `L<i>` in `organ`: `base` (default: the baseline's lesion) with `fields` on top.
+
+    The one lesion builder of the test support (the guideline and trial builders pass their own base): a
+    lung metastasis is contralateral (M1a), since an ipsilateral other-lobe nodule would be T4, not counted.
+    """
+    out: dict[str, Any] = copy.deepcopy(dict(base) if base is not None else BASE["lesions"][0])
+    if organ == "lung":
         out["lung_relation"] = "contralateral"
     out.update({"id": f"L{i}", "organ": organ, **fields})
     return out

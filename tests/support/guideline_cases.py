@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from tests.support import cases
 from tests.support.cases import NEGATIVE_DRIVERS
 from tests.support.shared import SEEDS, VIGNETTES
 
@@ -13,23 +14,21 @@ SEED_ASTRO = SEEDS / "003_8c46f65aa08f1381.txt"
 __all__ = ["BASE_CASE", "SEED_ASTRO", "SEED_DLCG", "VIGNETTES", "build_case", "lesion"]
 
 
+#: the guideline tests' lesion: discrete, new, LAT-amenable, detected at the metastatic diagnosis
+GUIDELINE_LESION: dict[str, Any] = {
+    "laterality": "left",
+    "pattern": "discrete",
+    "detected_date": "2026-03-01",
+    "status": "new",
+    "size_mm": 15,
+    "amenable_to_lat": True,
+    "treated": False,
+}
+
+
 def lesion(organ: str, n: int = 1, **extra: Any) -> dict[str, Any]:
-    """A discrete, new, LAT-amenable metastasis detected at the metastatic diagnosis."""
-    base = {
-        "id": f"L{n}",
-        "organ": organ,
-        "laterality": "left",
-        "pattern": "discrete",
-        "detected_date": "2026-03-01",
-        "status": "new",
-        "size_mm": 15,
-        "amenable_to_lat": True,
-        "treated": False,
-    }
-    if organ == "lung":
-        base["lung_relation"] = "contralateral"
-    base.update(extra)
-    return base
+    """A discrete, new, LAT-amenable metastasis detected at the metastatic diagnosis (`cases.lesion`)."""
+    return cases.lesion(n, organ, base=GUIDELINE_LESION, **extra)
 
 
 BASE_CASE: dict[str, Any] = {

@@ -9,6 +9,7 @@ from typing import Any
 
 from oligoboard.case.convert import upgrade_v1
 from oligoboard.case.models import Case
+from tests.support import cases
 from tests.support.cases import NEGATIVE_DRIVERS
 
 Doc = dict[str, Any]
@@ -16,19 +17,13 @@ Mutator = Callable[[Doc], None]
 __all__ = ["NEGATIVE_DRIVERS", "build", "lesion", "setter", "with_lesions"]
 
 
+#: the trial tests' lesion: fewer facts than the other builders (laterality, dates, treatment unknown)
+TRIAL_LESION: Doc = {"pattern": "discrete", "status": "stable", "amenable_to_lat": True, "size_mm": 15}
+
+
 def lesion(i: int, organ: str, status: str = "stable", **extra: Any) -> Doc:
-    doc: Doc = {
-        "id": f"L{i}",
-        "organ": organ,
-        "pattern": "discrete",
-        "status": status,
-        "amenable_to_lat": True,
-        "size_mm": 15,
-    }
-    if organ == "lung":  # a lung metastasis (M1a); an ipsilateral other-lobe nodule would be T4, not counted
-        doc["lung_relation"] = "contralateral"
-    doc.update(extra)
-    return doc
+    """Lesion `L<i>` in `organ` on the trial tests' base (`cases.lesion`)."""
+    return cases.lesion(i, organ, base=TRIAL_LESION, status=status, **extra)
 
 
 def synchronous_after_induction() -> Doc:

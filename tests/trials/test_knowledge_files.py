@@ -76,7 +76,7 @@ def test_unknown_feature_fails_naming_file_and_criterion(tmp_path: Path) -> None
     doc["rule_sets"][0]["criteria"][2].pop("conflict")  # type: ignore[index]  # its applied reading has the sql
     root = _knowledge_copy(tmp_path, doc, "NCT06114108.yaml")
     with pytest.raises(
-        KnowledgeError, match=r"NCT06114108\.yaml: NCT06114108/ecog: unknown feature\(s\) ecog_score"
+        KnowledgeError, match=r"NCT06114108\.yaml:\d+: NCT06114108/ecog: unknown feature\(s\) ecog_score"
     ):
         load_knowledge(root)
 

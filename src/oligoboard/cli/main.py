@@ -10,12 +10,17 @@ never evaluates a rule), so `oligoboard --help` costs little more than typer its
 
 from __future__ import annotations
 
+import copy
+import gc
 import sys
 
 import typer
+from typer import _click
 
 from oligoboard import __version__
+from oligoboard.cli._coercion import install_plain_coercion
 from oligoboard.cli._output import PLAIN_HELP
+from oligoboard.cli._plugins import disable_pydantic_plugins
 from oligoboard.cli.answers import answers
 from oligoboard.cli.assess import assess
 from oligoboard.cli.audit import audit_app
@@ -88,10 +93,61 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the Typer app and map errors to exit codes (2 input, 1 internal).
 
     Typer's standalone mode handles usage errors itself (message + exit 2); everything oligoboard raises
-    is rendered here as one message, never a traceback.
+    is rendered here as one message, never a traceback. Simple parameters are converted without pydantic
+    (`cli/_coercion.py`: Typer's adapters alone cost ≈ 120 ms of the 300 ms start-up budget).
+
+    Garbage collection: a command allocates its whole working set at once (imports, pydantic schemas, the
+    compiled knowledge), which makes the cyclic collector run dozens of passes that free nothing; it is
+    paused while the command runs (reference counting still frees everything acyclic) and resumed after.
+    Called as the console script (`argv` None: the process ends right after), the heap is also frozen, so
+    interpreter shutdown skips its collection passes over it. Together ≈ 40-100 ms (docs/architecture.md).
     """
+    disable_pydantic_plugins()  # no plugin scan (importlib.metadata, ≈ 25-50 ms): cli/_plugins.py
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        app(args=argv, prog_name="oligoboard", standalone_mode=True)
+        return _run(argv)
+    finally:
+        if collecting:
+            gc.enable()
+        if argv is None:
+            gc.freeze()
+
+
+def _only(name: str) -> typer.Typer | None:
+    """`app` narrowed to the root callback and the one command or group called `name` (None if none is).
+
+    Why: Typer builds the click command of every registered command, with its parameters, on each start
+    (≈ 10-15 ms for the whole tree); a run of `oligoboard assess …` needs one. The narrowed app shares the
+    registrations of `app`, so help, usage and errors of that command are the same
+    (`tests/test_cli_coercion.py` compares the help of every command both ways).
+    """
+    commands = [
+        c
+        for c in app.registered_commands
+        if c.callback is not None and (c.name or typer.main.get_command_name(c.callback.__name__)) == name
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if len(commands) + len(groups) != 1:
+        return None
+    narrowed = copy.copy(app)
+    narrowed.registered_commands, narrowed.registered_groups = commands, groups
+    return narrowed
+
+
+def click_command(argv: list[str]) -> _click.Command:
+    """The click command for `argv`: only the invoked top-level command's when the first word names one."""
+    first = argv[0] if argv else ""
+    narrowed = _only(first) if first and not first.startswith("-") else None
+    command = typer.main.get_command(narrowed or app)
+    install_plain_coercion(command)
+    return command
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        command = click_command(sys.argv[1:] if argv is None else argv)
+        command(args=argv, prog_name="oligoboard", standalone_mode=True)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except InputError as exc:

@@ -20,9 +20,6 @@ def validate(
     ],
 ) -> None:
     """Check case documents as `assess` would; report every problem with its file and field path."""
-    from rich.console import Console
-    from rich.text import Text
-
     from oligoboard.cli.batch import expand_inputs, load_checked
     from oligoboard.engine.knowledge_base import default_knowledge
     from oligoboard.errors import InputError
@@ -30,13 +27,16 @@ def validate(
 
     files = expand_inputs(case_paths)
     answer_keys = default_knowledge().answer_keys
-    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = 0
     for path in files:
         try:
             load_checked(path, answer_keys)
         except InputError as exc:
             failed += 1
+            from rich.console import Console  # only when there is a problem to show (start-up: ~25 ms)
+            from rich.text import Text
+
+            stderr = Console(stderr=True, highlight=False, soft_wrap=True)
             stderr.print(Text("error: ", style="bold red") + Text(visible_lines(exc.render())))
             continue
         typer.echo(f"ok  {visible(path)}")

@@ -3,32 +3,59 @@
 Formulas (radiotherapy reference note §1.1; Fowler 1989, BJR 62:679): with total dose D, n fractions,
 d = D/n and tissue α/β, BED = D (1 + d / (α/β)) and EQD2 = BED / (1 + 2 / (α/β)). No time factor:
 the guideline thresholds this project checks (BED10 > 75 Gy, EQD2 ≥ 60 Gy) are quoted without one.
-Every function accepts floats or numpy arrays and broadcasts, so a cohort is converted in one call.
+
+Every function accepts floats or numpy arrays and broadcasts, so a cohort is converted in one call. Plain
+Python numbers take a scalar path with the same formula in the same operation order (IEEE float64 either
+way, so the results are bit-identical; `tests/dose/test_lq.py` checks it): `oligoboard dose bed` and a
+single-case assessment then never import numpy (≈ 120 ms of a 300 ms start-up budget, docs/architecture.md).
 """
 
 from __future__ import annotations
 
-from typing import overload
-
-import numpy as np
-from numpy.typing import NDArray
+import math
+from typing import TYPE_CHECKING, TypeAlias, overload
 
 from oligoboard.errors import DoseInputError, Problem
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    FloatArray: TypeAlias = NDArray[np.float64]
 
 #: Dose per fraction above which LQ is outside its validated range (Brenner 2008; reference note §1.4).
 LQ_VALIDATED_MAX_DOSE_PER_FRACTION_GY = 10.0
 
 
+def _scalars(names: tuple[str, ...], values: tuple[FloatArray | float, ...]) -> tuple[float, ...] | None:
+    """The checked values as floats when every one is a Python int or float (numpy's float64 subclasses
+    float and counts too), else None: the caller then takes the vectorised numpy path."""
+    if not all(isinstance(v, int | float) for v in values):
+        return None
+    return tuple(_positive_scalar(k, float(v)) for k, v in zip(names, values, strict=True))
+
+
+def _bad_input(name: str, found: str) -> DoseInputError:
+    return DoseInputError(
+        f"{name} must be a positive number",
+        problems=[Problem(name, "must be a positive number", expected="> 0", found=found)],
+    )
+
+
+def _positive_scalar(name: str, value: float) -> float:
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise _bad_input(name, f"[{number!r}]")
+    return number
+
+
 def _positive(name: str, value: float | FloatArray) -> FloatArray:
+    import numpy as np
+
     array = np.asarray(value, dtype=np.float64)
     if not np.all(np.isfinite(array)) or np.any(array <= 0):
         bad = array[~(np.isfinite(array) & (array > 0))] if array.ndim else array
-        raise DoseInputError(
-            f"{name} must be a positive number",
-            problems=[Problem(name, "must be a positive number", expected="> 0", found=str(bad.ravel()[:3]))],
-        )
+        raise _bad_input(name, str(bad.ravel()[:3]))
     return array
 
 
@@ -51,10 +78,13 @@ def bed(
         >>> bed(50, 10, 10)
         75.0
     """
-    dose = _positive("total_dose_gy", total_dose_gy)
-    n = _positive("fractions", fractions)
-    ab = _positive("alpha_beta_gy", alpha_beta_gy)
-    return _result(dose * (1.0 + dose / n / ab))
+    args = (total_dose_gy, fractions, alpha_beta_gy)
+    scalars = _scalars(_NAMES, args)
+    if scalars is not None:
+        dose, n, ab = scalars
+        return dose * (1.0 + dose / n / ab)
+    dose_a, n_a, ab_a = (_positive(k, v) for k, v in zip(_NAMES, args, strict=True))
+    return _result(dose_a * (1.0 + dose_a / n_a / ab_a))
 
 
 @overload
@@ -72,10 +102,17 @@ def eqd2(
         >>> eqd2(50, 10, 10)
         62.5
     """
-    dose = _positive("total_dose_gy", total_dose_gy)
-    n = _positive("fractions", fractions)
-    ab = _positive("alpha_beta_gy", alpha_beta_gy)
-    return _result(dose * (dose / n + ab) / (2.0 + ab))
+    args = (total_dose_gy, fractions, alpha_beta_gy)
+    scalars = _scalars(_NAMES, args)
+    if scalars is not None:
+        dose, n, ab = scalars
+        return dose * (dose / n + ab) / (2.0 + ab)
+    dose_a, n_a, ab_a = (_positive(k, v) for k, v in zip(_NAMES, args, strict=True))
+    return _result(dose_a * (dose_a / n_a + ab_a) / (2.0 + ab_a))
+
+
+_NAMES = ("total_dose_gy", "fractions", "alpha_beta_gy")
+_INVERSE_NAMES = ("target_bed_gy", "fractions", "alpha_beta_gy")
 
 
 def total_dose_for_bed(
@@ -83,11 +120,16 @@ def total_dose_for_bed(
 ) -> FloatArray | float:
     """Total dose (Gy) that gives ``target_bed_gy`` in ``fractions``: n·d with d the positive root of
     n d²/(α/β) + n d − BED = 0 (reference note §1.1, inverse formula)."""
-    target = _positive("target_bed_gy", target_bed_gy)
-    n = _positive("fractions", fractions)
-    ab = _positive("alpha_beta_gy", alpha_beta_gy)
-    d = (-n + np.sqrt(n * n + 4.0 * n * target / ab)) / (2.0 * n / ab)
-    return _result(n * d)
+    args = (target_bed_gy, fractions, alpha_beta_gy)
+    scalars = _scalars(_INVERSE_NAMES, args)
+    if scalars is not None:
+        target, n, ab = scalars
+        return n * ((-n + math.sqrt(n * n + 4.0 * n * target / ab)) / (2.0 * n / ab))
+    import numpy as np
+
+    target_a, n_a, ab_a = (_positive(k, v) for k, v in zip(_INVERSE_NAMES, args, strict=True))
+    d = (-n_a + np.sqrt(n_a * n_a + 4.0 * n_a * target_a / ab_a)) / (2.0 * n_a / ab_a)
+    return _result(n_a * d)
 
 
 def convert(

@@ -9,7 +9,7 @@ expression reads — that is how an unknown answer lists its missing facts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import sqlglot
@@ -28,7 +28,13 @@ from oligoboard.engine.knowledge_base import (
 )
 from oligoboard.engine.naming import answer_column, sanitise
 from oligoboard.errors import KnowledgeError, Problem
-from oligoboard.knowledge.loader import KNOWLEDGE_DIR, KnowledgeSpec, read_knowledge, read_yaml
+from oligoboard.knowledge.loader import (
+    KNOWLEDGE_DIR,
+    KnowledgeFile,
+    KnowledgeSpec,
+    read_knowledge,
+    read_yaml,
+)
 from oligoboard.knowledge.spec import (
     CriterionSpec,
     DecisionListSpec,
@@ -151,9 +157,13 @@ def load_features(path: Path = FEATURES_CATALOGUE) -> dict[str, FeatureInfo]:
     return out
 
 
-def _compile_decision_list(spec: DecisionListSpec, ns: Namespace, where: str) -> CompiledDecisionList:
+def _compile_decision_list(
+    spec: DecisionListSpec, ns: Namespace, where: str, rule_where: Callable[[int], str] | None = None
+) -> CompiledDecisionList:
     conditions = tuple(
-        ns.compile(rule.when, where=f"{where}.rules[{i}].when", condition=True)
+        ns.compile(
+            rule.when, where=rule_where(i) if rule_where else f"{where}.rules[{i}].when", condition=True
+        )
         for i, rule in enumerate(spec.rules)
     )
     reads = frozenset().union(*(c.reads for c in conditions))
@@ -205,11 +215,17 @@ def _compile_readings(
 
 
 def _compile_rule_set(
-    spec: RuleSetSpec, file_spec: KnowledgeFileSpec, ns: Namespace, file_name: str, kb: KnowledgeBase
+    spec: RuleSetSpec,
+    file_spec: KnowledgeFileSpec,
+    ns: Namespace,
+    file_name: str,
+    kb: KnowledgeBase,
+    criterion_where: Callable[[int, str], str] | None = None,
 ) -> CompiledRuleSet:
     criteria: list[CompiledCriterion] = []
-    for crit in spec.criteria:
-        cwhere = f"{file_name}: {spec.id}/{crit.id}"
+    for index, crit in enumerate(spec.criteria):
+        label = f"{spec.id}/{crit.id}"
+        cwhere = criterion_where(index, label) if criterion_where else f"{file_name}: {label}"
         if crit.attested:
             key = f"{spec.id}/{crit.id}"
             column = answer_column(key)
@@ -224,21 +240,56 @@ def _compile_rule_set(
     return CompiledRuleSet(spec=spec, file=file_name, file_spec=file_spec, criteria=tuple(criteria))
 
 
+def _when_where(file: KnowledgeFile, list_index: int, label: str) -> Callable[[int], str]:
+    """Where rule `i` of a decision list is: `file.yaml:LINE: decision list x.rules[i].when`."""
+
+    def where(i: int) -> str:
+        return file.where(("decision_lists", list_index, "rules", i, "when"), f"{label}.rules[{i}].when")
+
+    return where
+
+
+def _criterion_where(file: KnowledgeFile, rule_set_index: int) -> Callable[[int, str], str]:
+    """Where criterion `c` of a rule set is: `file.yaml:LINE: RULESET/criterion` (the line of its `sql`)."""
+
+    def where(c: int, label: str) -> str:
+        return file.where(("rule_sets", rule_set_index, "criteria", c, "sql"), label)
+
+    return where
+
+
 def compile_knowledge(spec: KnowledgeSpec, features: Mapping[str, FeatureInfo]) -> KnowledgeBase:
     """Compile validated knowledge specs, in load order, against the feature catalogue."""
     kb = KnowledgeBase(version=spec.manifest.version, content_hash=spec.content_hash, features=dict(features))
     ns = Namespace(features)
-    for file in spec.files:
+    for file in spec.files:  # every `where` names file, YAML line and rule (file.where)
         kb.files[file.spec.id] = file.spec
-        for d in file.spec.definitions:
-            where = f"{file.name}: definition {d.id}"
+        for i, d in enumerate(file.spec.definitions):
+            where = file.where(("definitions", i, "expr"), f"definition {d.id}")
             compiled = ns.compile(d.expr, where=where)
             ns.define(d.id, compiled, where=where)
             kb.definitions.append(CompiledDefinition(spec=d, file=file.name, expr=compiled))
-        for dl in file.spec.decision_lists:
-            kb.decision_lists.append(_compile_decision_list(dl, ns, f"{file.name}: decision list {dl.id}"))
-        for rs in file.spec.rule_sets:
-            kb.rule_sets.append(_compile_rule_set(rs, file.spec, ns, file.name, kb))
+        for j, dl in enumerate(file.spec.decision_lists):
+            label = f"decision list {dl.id}"
+            kb.decision_lists.append(
+                _compile_decision_list(
+                    dl,
+                    ns,
+                    file.where(("decision_lists", j), label),
+                    _when_where(file, j, label),
+                )
+            )
+        for k, rs in enumerate(file.spec.rule_sets):
+            kb.rule_sets.append(
+                _compile_rule_set(
+                    rs,
+                    file.spec,
+                    ns,
+                    file.name,
+                    kb,
+                    _criterion_where(file, k),
+                )
+            )
     return kb
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oligoboard.documents import Document
 from oligoboard.errors import KnowledgeError, Problem
 from oligoboard.knowledge.files import KNOWLEDGE_DIR, content_hash
-from oligoboard.knowledge.reading import load_file_spec, load_spec
+from oligoboard.knowledge.reading import load_file_spec, load_file_spec_document, load_spec
 from oligoboard.knowledge.reading import read_knowledge as read_document
 from oligoboard.knowledge.spec import KnowledgeFileSpec, ManifestSpec, RuleSetSpec
 
@@ -27,10 +28,23 @@ __all__ = ["KNOWLEDGE_DIR", "KnowledgeFile", "KnowledgeSpec", "content_hash", "r
 
 @dataclass(frozen=True)
 class KnowledgeFile:
-    """One validated knowledge file and the name errors should point at."""
+    """One validated knowledge file, the name errors should point at and the document it was read from.
+
+    The document keeps the line of every value, so an error found after validation (a SQL expression the
+    engine cannot parse, type-check or resolve) still says `file.yaml:LINE: rule`.
+    """
 
     name: str
     spec: KnowledgeFileSpec
+    document: Document | None = field(default=None, compare=False, repr=False)
+
+    def where(self, loc: tuple[int | str, ...], what: str) -> str:
+        """`file.yaml:LINE: what` for the value at `loc` of the file (`file.yaml: what` if no line is known).
+
+        `loc` is the path in the YAML document, e.g. `("rule_sets", 0, "criteria", 2, "sql")`.
+        """
+        line = self.document.line_of(loc) if self.document is not None else None
+        return f"{self.name}:{line}: {what}" if line is not None else f"{self.name}: {what}"
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,7 @@ def read_knowledge(root: Path = KNOWLEDGE_DIR, hashed_with: Iterable[Path] = ())
     for path in knowledge_files(root, manifest):
         if not path.exists():
             raise KnowledgeError(f"manifest.yaml: listed file {path.name} does not exist")
-        spec = read_file(path)
+        spec, document = load_file_spec_document(path)
         if spec.id in file_ids:
             raise KnowledgeError(f"{path.name}: duplicate file id {spec.id!r}")
         file_ids.add(spec.id)
@@ -106,7 +120,7 @@ def read_knowledge(root: Path = KNOWLEDGE_DIR, hashed_with: Iterable[Path] = ())
             _check_rule_set(rs, path.name)
             if not rs.criteria:
                 raise KnowledgeError(f"{path.name}: rule set {rs.id}: no criteria")
-        files.append(KnowledgeFile(name=path.name, spec=spec))
+        files.append(KnowledgeFile(name=path.name, spec=spec, document=document))
     return KnowledgeSpec(
         root=root,
         manifest=manifest,

@@ -17,7 +17,7 @@ Operator = Literal["<", "<=", ">", ">=", "band"]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class RtRule(_Spec):

@@ -17,8 +17,10 @@ to see that something was there, not for a program to read back (the JSON output
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text  # imported by `literal` only: ~40 ms, and `validate` needs `visible` alone
 
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 _SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -56,4 +58,6 @@ def visible_lines(text: str) -> str:
 
 def literal(value: object, style: str = "") -> Text:
     """A Rich `Text` of `visible(value)`: shown exactly, never read as markup or emoji."""
+    from rich.text import Text
+
     return Text(visible(value), style=style)
