@@ -129,13 +129,37 @@ def finding(kb: KnowledgeBase, facts: dict[str, Any], rule_set_id: str, criterio
     ]
     if decided:
         return ", ".join(words(facts[d]) for d in decided)
-    reads = [name for name in reads if name in facts]
+    reads = _fold_bounds([name for name in reads if name in facts], facts)
     undated = [name for name in reads if not name.endswith("_date")]
     chosen = undated or reads
     known = [name for name in chosen if facts.get(name) is not None]
     chosen = known or chosen  # an unknown fact did not decide a known answer
     chosen.sort(key=lambda name: (name != "n_metastases", not name.startswith("n_")))  # counts say most
-    return ", ".join(feature_phrase(name, facts, kb) for name in chosen[:MAX_FACTS])
+    return ", ".join(_phrase(name, facts, kb) for name in chosen[:MAX_FACTS])
+
+
+_BOUND = re.compile(r"^(?P<base>.+)_(?:min|max)$")
+
+
+def _fold_bounds(reads: list[str], facts: dict[str, Any]) -> list[str]:
+    """A count read with its bounds (`n_metastases`, `_min`, `_max`) is one finding: the count itself."""
+    out: list[str] = []
+    for name in reads:
+        match = _BOUND.match(name)
+        base = match["base"] if match and match["base"] in facts else name
+        if base not in out:
+            out.append(base)
+    return out
+
+
+def _phrase(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> str:
+    """`feature_phrase`, except that an unknown count with known bounds says its range ("1–2 metastases")."""
+    lo, hi = facts.get(f"{name}_min"), facts.get(f"{name}_max")
+    if facts.get(name) is None and isinstance(lo, int) and isinstance(hi, int) and lo != hi:
+        shown = feature_phrase(name, {**facts, name: hi}, kb)
+        if shown.startswith(str(hi)):
+            return f"{lo}–{shown}"
+    return feature_phrase(name, facts, kb)
 
 
 def case_facts(out: dict[str, Any]) -> dict[str, Any]:
