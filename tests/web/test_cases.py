@@ -38,7 +38,7 @@ def _paste(client: TestClient, document: str) -> int:
         (json.dumps({"id": "x"}), "assessment_date"),
         (
             json.dumps({"id": "x", "assessment_date": "2026-01-01", "answers": {"no-such/criterion": True}}),
-            "answers['no-such/criterion']",
+            "answers.<key 1>",  # an answer key is the user's text: named by position, never echoed
         ),
         ("{not json " + SECRET_VALUE, "<document>"),
     ],
