@@ -7,9 +7,8 @@ reproduce the verdict (knowledge version, engine version, case hash).
 
 from __future__ import annotations
 
-from typing import Any
-
 from oligoboard import __version__
+from oligoboard.assessment.contract import Assessment
 from oligoboard.case.io import case_content_hash
 from oligoboard.case.models import Case
 from oligoboard.case.validate import answer_key_problems
@@ -34,29 +33,38 @@ def check_answers(case: Case, kb: KnowledgeBase) -> None:
         raise CaseValidationError(f"{len(problems)} answer(s) to no known criterion", problems)
 
 
-def assess(case: Case, engine: Engine) -> dict[str, Any]:
+def assess(case: Case, engine: Engine) -> Assessment:
     """The full assessment of one case, as the JSON contract."""
     check_answers(case, engine.kb)
     result = engine.evaluate_one(case)
     return assemble(case, result, engine.kb)
 
 
-def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
-    """The JSON contract from an evaluated case: each domain package builds its own section."""
+def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> Assessment:
+    """The JSON contract from an evaluated case: each domain package builds its own section.
+
+    The keys are written in the order `assess --json` has always printed them (the contract is byte-stable).
+    """
     recommendations = recommendations_section(result, kb)
     trials = trials_section(result, kb)
-    out: dict[str, Any] = {
+    states = {k: d.value for k, d in result.decisions.items()}  # facts: the findings report/ words
+    return {
         "case_id": case.id,
         "knowledge_version": kb.full_version,
         "engine_version": __version__,
         "case_hash": case_content_hash(case),
         "assessment_date": case.assessment_date.isoformat(),
         "disease_state": disease_state(result, kb),
+        "recommendations": recommendations["recommendations"],
+        "alternatives": recommendations["alternatives"],
+        "concordance": recommendations["concordance"],
+        "workup_gaps": recommendations["workup_gaps"],
+        "workup_advisories": recommendations["workup_advisories"],
+        "ablative_dose": recommendations["ablative_dose"],
+        "guidance": recommendations["guidance"],
+        "trials": trials["trials"],
+        "next_best_questions": trials["next_best_questions"],
+        "radiotherapy": radiotherapy_section(case.radiotherapy_courses, ablative_definition(kb)),
+        "radiotherapy_cumulative": cumulative_section(case.radiotherapy_courses),
+        "facts": {k: v for k, v in result.features.items() if k != "case_id"} | states,
     }
-    out.update(recommendations)
-    out.update(trials)
-    out["radiotherapy"] = radiotherapy_section(case.radiotherapy_courses, ablative_definition(kb))
-    out["radiotherapy_cumulative"] = cumulative_section(case.radiotherapy_courses)
-    states = {k: d.value for k, d in result.decisions.items()}  # facts: the findings report/ words
-    out["facts"] = {k: v for k, v in result.features.items() if k != "case_id"} | states
-    return out

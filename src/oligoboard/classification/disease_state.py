@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oligoboard.classification.models import DecisionExplain, DiseaseState, DiseaseStateExplain, OmdExplain
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, Verifier
 
@@ -20,26 +21,28 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
+def disease_state(result: CaseResult, kb: KnowledgeBase) -> DiseaseState:
     """The `disease_state` section: decided values, missing facts, counts and the explanation per value."""
     missing: list[str] = list(result.definition_missing.get("omd", ()))
     out: dict[str, Any] = {}
-    explain: dict[str, Any] = {}
+    decided: dict[str, DecisionExplain] = {}
     verifier = Verifier(result, kb)
     for name in DISEASE_STATE_DECISIONS:
         decision = result.decisions[name]
         out[name] = decision.value
         missing.extend(decision.missing)
-        explain[name] = {
+        verification = verifier.decision(name)
+        decided[name] = {
             "decided_by": decision.decided_by,
             "source": decision.source,
-            **verifier.decision(name).as_dict(),
+            "verified": verification.verified,
+            "verified_because": list(verification.because),
             "missing": list(decision.missing),
         }
     definitions = {d.spec.id: d for d in kb.definitions}
     omd_def = definitions["omd"]
     omd_verification = verifier.uses(frozenset({"omd"}))
-    explain["omd"] = {
+    omd: OmdExplain = {
         "definition": omd_def.spec.description,
         "source": omd_def.spec.source,
         "verified": not omd_verification,
@@ -55,6 +58,13 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         },
         "missing": list(result.definition_missing.get("omd", ())),
     }
+    explain: DiseaseStateExplain = {
+        "estro_eortc": decided["estro_eortc"],
+        "tnm9_m": decided["tnm9_m"],
+        "stage": decided["stage"],
+        "prognostic_group": decided["prognostic_group"],
+        "omd": omd,
+    }
     return {
         "estro_eortc": None if out["estro_eortc"] == NOT_OMD else out["estro_eortc"],
         "oligometastatic": result.definitions.get("omd"),
@@ -67,14 +77,11 @@ def disease_state(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         "verified_because": explain["estro_eortc"]["verified_because"],
         "missing": _unique(missing),
         "counts": {
-            key: result.features.get(key)
-            for key in (
-                "n_metastases",
-                "n_intracranial",
-                "n_extracranial",
-                "n_organs",
-                "n_extrathoracic_organs",
-            )
+            "n_metastases": result.features.get("n_metastases"),
+            "n_intracranial": result.features.get("n_intracranial"),
+            "n_extracranial": result.features.get("n_extracranial"),
+            "n_organs": result.features.get("n_organs"),
+            "n_extrathoracic_organs": result.features.get("n_extrathoracic_organs"),
         },
         "months_primary_to_metastatic": _round(result.features.get("months_primary_to_metastatic")),
         "explain": explain,

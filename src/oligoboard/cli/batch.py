@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -110,7 +110,7 @@ class Record:
     """What happened to one input file: its assessment, or the error that stopped it."""
 
     file: str
-    assessment: dict[str, Any] | None = None
+    assessment: Mapping[str, Any] | None = None
     error: OligoboardError | None = None
     internal: bool = False
 

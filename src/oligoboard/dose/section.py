@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from oligoboard.dose import lq
 from oligoboard.dose.course_checks import CourseLike, check_courses, compare
+from oligoboard.dose.models import (
+    CourseCheck,
+    Cumulative,
+    RadiotherapyCourse,
+    RegimenConflict,
+    RegimenReading,
+)
 from oligoboard.dose.reirradiation import reirradiation_summary
 
 if TYPE_CHECKING:
     from oligoboard.guidelines.ablative import AblativeDefinition
 
 
-def _ablative_conflict(course: CourseLike, check: dict[str, object], ablative: AblativeDefinition) -> object:
+def _ablative_conflict(
+    course: CourseLike, check: CourseCheck, ablative: AblativeDefinition
+) -> RegimenConflict:
     """The ablative BED check under every reading of the threshold's source conflict ("> 75" vs "≥ 75").
 
     The value is recomputed from the course (not the rounded `value` shown) and compared with the same
@@ -23,7 +32,7 @@ def _ablative_conflict(course: CourseLike, check: dict[str, object], ablative: A
     dose, n = course.total_dose_gy, course.fractions
     known = check["status"] != "unknown" and dose is not None and n is not None
     value = lq.bed(dose, n, ablative.alpha_beta_gy) if known and dose is not None and n is not None else None
-    readings = []
+    readings: list[RegimenReading] = []
     for reading in ablative.conflict.readings:
         assert reading.operator is not None  # AblativeInfo refuses a reading without one
         status = "unknown"
@@ -50,24 +59,24 @@ def _ablative_conflict(course: CourseLike, check: dict[str, object], ablative: A
 
 def radiotherapy_section(
     courses: Sequence[CourseLike] | None, ablative: AblativeDefinition | None = None
-) -> list[dict[str, object]]:
+) -> list[RadiotherapyCourse]:
     """The `radiotherapy` section: regimen and OAR checks per course of the case.
 
     With `ablative` (the guideline's ablative-dose statement), its regimen check gets a `conflict` key when
     the statement carries a source conflict; every other check is as `check_courses` made it.
     """
-    out = check_courses(courses)
+    # `check_courses` (course_checks.py) builds plain dicts with exactly these keys; the contract test
+    # (tests/assessment/test_contract.py) validates them against `RadiotherapyCourse` at runtime
+    out = cast(list[RadiotherapyCourse], check_courses(courses))
     if ablative is None or ablative.conflict is None:
         return out
     for course, entry in zip(courses or [], out, strict=True):
-        checks = entry["checks"]
-        assert isinstance(checks, list)
-        for check in checks:
+        for check in entry["checks"]:
             if check["id"] == ablative.regimen_rule:
                 check["conflict"] = _ablative_conflict(course, check, ablative)
     return out
 
 
-def cumulative_section(courses: Sequence[CourseLike] | None) -> dict[str, object] | None:
+def cumulative_section(courses: Sequence[CourseLike] | None) -> Cumulative | None:
     """The `radiotherapy_cumulative` section: cumulative EQD2 per organ when two or more courses reach it."""
-    return reirradiation_summary(courses or [])
+    return cast("Cumulative | None", reirradiation_summary(courses or []))

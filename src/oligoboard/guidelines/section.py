@@ -8,13 +8,23 @@ contract keys `id`, `status` (applies | not_applicable | undetermined), `grade`,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, Verifier
 from oligoboard.guidelines.ablative import ablative_definition
 from oligoboard.guidelines.catalogue import guidance_items, guidelines, is_workup
 from oligoboard.guidelines.concordance import concordance
+from oligoboard.guidelines.models import (
+    AblativeDose,
+    Alternative,
+    Concordance,
+    Guidance,
+    Recommendation,
+    RecommendationsSection,
+    WorkupAdvisory,
+    WorkupGap,
+)
 from oligoboard.guidelines.recommendation import recommendation_answer
 from oligoboard.guidelines.workup import workup_advisories, workup_gaps
 from oligoboard.trials.section import verify_item
@@ -38,18 +48,18 @@ def _state_reasons(kb: KnowledgeBase) -> dict[str, str]:
     return out
 
 
-def _order(rec: dict[str, Any], order: tuple[str, ...]) -> tuple[int, int, str]:
+def _order(rec: Recommendation, order: tuple[str, ...]) -> tuple[int, int, str]:
     guideline = rec["guideline"]
     rank = order.index(guideline) if guideline in order else len(order)
     number = next((int(g) for g in [rec["id"].rsplit("-", 1)[-1]] if g.isdigit()), 0)
     return (rank, number, rec["id"])
 
 
-def _alternatives(recs: list[dict[str, Any]], order: tuple[str, ...]) -> list[dict[str, Any]]:
+def _alternatives(recs: list[Recommendation], order: tuple[str, ...]) -> list[Alternative]:
     """Pairs of recommendations that are alternatives for the same case (DLCG rec. 3 and 4), side by side."""
     by_id = {r["id"]: r for r in recs}
     seen: set[frozenset[str]] = set()
-    out: list[dict[str, Any]] = []
+    out: list[Alternative] = []
     for rec in recs:
         for other in rec["alternative_to"]:
             pair = frozenset((rec["id"], other))
@@ -79,14 +89,17 @@ def _alternatives(recs: list[dict[str, Any]], order: tuple[str, ...]) -> list[di
     return out
 
 
-def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
+def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> RecommendationsSection:
     """Guideline recommendations, work-up gaps and the concordance view for one evaluated case."""
     reasons = _state_reasons(kb)
     known = guidelines(kb)
     order = tuple(g.name for g in known)
+    # `recommendation_answer` builds the plain dict; `verify_item` below adds `verified_because` and each
+    # criterion's verification and conflict, after which every key of `Recommendation` is present
+    # (tests/assessment/test_contract.py validates that at runtime).
     recs = sorted(
         (
-            recommendation_answer(rs, result, reasons)
+            cast(Recommendation, recommendation_answer(rs, result, reasons))
             for rs in result.rule_sets.values()
             if rs.kind == "recommendation" and not is_workup(rs.compiled)
         ),
@@ -96,20 +109,25 @@ def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, 
     for rec in recs:
         rs = result.rule_sets[rec["id"]]
         verify_item(rec, rs, result, verifier)
-        for key in ("reasons",):
-            for crit in rec[key]:
-                crit.update(
-                    verifier.criterion(rs.id, next(c for c in rs.criteria if c.id == crit["id"])).as_dict()
-                )
+        for reason in rec["reasons"]:
+            verification = verifier.criterion(rs.id, next(c for c in rs.criteria if c.id == reason["id"]))
+            reason["verified"] = verification.verified
+            reason["verified_because"] = list(verification.because)
     guidance = guidance_items(kb)
     return {
         "recommendations": recs,
         "alternatives": _alternatives(recs, order),
-        "concordance": concordance(
-            recs, guidance, [str(d) for d in _merged_info(kb, "differences_from_dlcg")], known
+        "concordance": cast(
+            Concordance,
+            concordance(
+                cast(list[dict[str, Any]], recs),
+                guidance,
+                [str(d) for d in _merged_info(kb, "differences_from_dlcg")],
+                known,
+            ),
         ),
-        "workup_gaps": workup_gaps(result),
-        "workup_advisories": workup_advisories(result),
-        "ablative_dose": ablative_definition(kb).as_dict(),
-        "guidance": [g.as_dict() for g in guidance],
+        "workup_gaps": cast(list[WorkupGap], workup_gaps(result)),
+        "workup_advisories": cast(list[WorkupAdvisory], workup_advisories(result)),
+        "ablative_dose": cast(AblativeDose, ablative_definition(kb).as_dict()),
+        "guidance": [cast(Guidance, g.as_dict()) for g in guidance],
     }

@@ -9,6 +9,7 @@ per-criterion sentence in Python: only how a feature name and its value read as 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
@@ -57,7 +58,7 @@ def _count(label: str, value: int) -> str:
     return f"{value} {label}"
 
 
-def _positive_parts(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> list[str]:
+def _positive_parts(name: str, facts: Mapping[str, Any], kb: KnowledgeBase) -> list[str]:
     """The positive findings an aggregate feature summarises (`any_driver_positive` → `EGFR positive`)."""
     info = kb.features.get(name)
     if info is None or len(info.inputs) < 2:
@@ -71,7 +72,7 @@ def _positive_parts(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> list
     ]
 
 
-def feature_phrase(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> str:
+def feature_phrase(name: str, facts: Mapping[str, Any], kb: KnowledgeBase) -> str:
     """One fact of this patient in words (`EGFR positive`, `1 metastasis`, `all lesions amenable: no`)."""
     value = facts.get(name)
     label = feature_label(name)
@@ -113,7 +114,7 @@ def criterion_reads(kb: KnowledgeBase, rule_set_id: str, criterion_id: str) -> l
     return _criterion(kb, rule_set_id, criterion_id)[0]
 
 
-def finding(kb: KnowledgeBase, facts: dict[str, Any], rule_set_id: str, criterion_id: str) -> str:
+def finding(kb: KnowledgeBase, facts: Mapping[str, Any], rule_set_id: str, criterion_id: str) -> str:
     """What this patient has, for one criterion: its facts in words, at most `MAX_FACTS`, known ones only when there are any.
 
     A criterion on a decided state (`estro_eortc IN (…)`) is found by that state when `facts` carries it
@@ -162,7 +163,7 @@ def _phrase(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> str:
     return feature_phrase(name, facts, kb)
 
 
-def case_facts(out: dict[str, Any]) -> dict[str, Any]:
+def case_facts(out: Mapping[str, Any]) -> dict[str, Any]:
     """The assessment's `facts` plus its decided states (`estro_eortc`, `tnm9_m`, …) for `finding`."""
     ds = out.get("disease_state") or {}
     decided = {k: ds[k] for k in ("estro_eortc", "tnm9_m", "stage", "prognostic_group") if ds.get(k)}

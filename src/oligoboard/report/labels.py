@@ -8,7 +8,7 @@ Guideline labels come from the knowledge files (`guidelines.catalogue.Guideline`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
@@ -45,7 +45,7 @@ def words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def state_label(ds: dict[str, Any]) -> str:
+def state_label(ds: Mapping[str, Any]) -> str:
     """The ESTRO/EORTC state of a disease-state section in words, `not oligometastatic` when OMD is no.
 
     Example:
@@ -73,12 +73,12 @@ def answer_key(fact: str) -> str | None:
     return match.group("key") if match else None
 
 
-def trial_name(item: dict[str, Any]) -> str:
+def trial_name(item: Mapping[str, Any]) -> str:
     """`NCT06114108 salVage`: the registry id (what `trials show` needs) and the acronym when there is one."""
     return f"{item['id']} {item['acronym']}" if item.get("acronym") else str(item["id"])
 
 
-def recommendation_label(rec: dict[str, Any]) -> str:
+def recommendation_label(rec: Mapping[str, Any]) -> str:
     """`DLCG 2025 rec. 3`: the guideline's name and the number at the end of the id."""
     number = str(rec["id"]).rpartition("-")[2]
     return f"{rec['guideline']} rec. {number}"

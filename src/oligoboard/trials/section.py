@@ -7,17 +7,25 @@ first in the human view because it is the MDT's work-up plan.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, RuleSetResult, Verifier, conflict_view
 from oligoboard.trials.explain import TrialExplanation, explain
 from oligoboard.trials.metadata import TrialCard, trial_cards
+from oligoboard.trials.models import CriterionConflict, Question, Trial, TrialCriterion, TrialsSection
 from oligoboard.trials.questions import next_best_questions
 
+if TYPE_CHECKING:
+    from oligoboard.guidelines.models import Recommendation
 
-def trial_item(ex: TrialExplanation, card: TrialCard) -> dict[str, Any]:
-    """One trial of the section: contract keys, verdict, deciding criteria, metadata and version."""
+
+def trial_item(ex: TrialExplanation, card: TrialCard) -> Trial:
+    """One trial of the section: contract keys, verdict, deciding criteria, metadata and version.
+
+    `verified_because` and each criterion's propagated verification and `conflict` are written by
+    `verify_item` (they need the whole case); until then the item is not yet a complete `Trial`.
+    """
     info = card.info
     return {
         "id": ex.id,
@@ -34,25 +42,32 @@ def trial_item(ex: TrialExplanation, card: TrialCard) -> dict[str, Any]:
         "verified": card.verified,
         "deciding": [c.id for c in ex.deciding],
         "not_now": list(ex.not_now) if ex.verdict == "not_now" else None,
-        "criteria": [c.as_dict() for c in ex.criteria],
+        "criteria": [cast(TrialCriterion, c.as_dict()) for c in ex.criteria],
         "missing": list(ex.missing),
-    }
+    }  # type: ignore[typeddict-item]  # verified_because: added by verify_item
 
 
-def verify_item(item: dict[str, Any], rs: RuleSetResult, result: CaseResult, verifier: Verifier) -> None:
+def verify_item(
+    item: Trial | Recommendation, rs: RuleSetResult, result: CaseResult, verifier: Verifier
+) -> None:
     """Propagated `verified` (with `verified_because`) on the item and each criterion, and each `conflict`.
 
     Shared with the recommendations section: the same keys mean the same thing on trials and guidelines.
+    Keys are assigned in the order `dict.update` wrote them, so the JSON keeps its key order.
     """
-    item.update(verifier.rule_set(rs).as_dict())
+    verification = verifier.rule_set(rs)
+    item["verified"] = verification.verified
+    item["verified_because"] = list(verification.because)
     by_id = {c.id: c for c in rs.criteria}
-    for crit in item.get("criteria", []):
+    for crit in item["criteria"]:
         c = by_id[crit["id"]]
-        crit.update(verifier.criterion(rs.id, c).as_dict())
-        crit["conflict"] = conflict_view(result, rs, c)
+        criterion = verifier.criterion(rs.id, c)
+        crit["verified"] = criterion.verified
+        crit["verified_because"] = list(criterion.because)
+        crit["conflict"] = cast("CriterionConflict | None", conflict_view(result, rs, c))
 
 
-def trials_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
+def trials_section(result: CaseResult, kb: KnowledgeBase) -> TrialsSection:
     """`{"trials": [...], "next_best_questions": [...]}` for one evaluated case."""
     cards = {card.id: card for card in trial_cards(kb)}
     explanations = [explain(result.rule_sets[trial_id]) for trial_id in cards]
@@ -63,5 +78,7 @@ def trials_section(result: CaseResult, kb: KnowledgeBase) -> dict[str, Any]:
         verify_item(item, result.rule_sets[item["id"]], result, verifier)
     return {
         "trials": items,
-        "next_best_questions": [q.as_dict() for q in next_best_questions(explanations, recruiting)],
+        "next_best_questions": [
+            cast(Question, q.as_dict()) for q in next_best_questions(explanations, recruiting)
+        ],
     }

@@ -8,6 +8,7 @@ It renders the JSON contract itself (`assessment.assemble`), so what people read
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -35,7 +36,7 @@ DISEASE_STATE_LABELS = {
 }
 
 
-def _basis(explain: dict[str, Any]) -> Text:
+def _basis(explain: Mapping[str, Any]) -> Text:
     """The rule that decided, whole (it wraps); unverified rules are flagged, never hidden."""
     text = Text(" ".join(str(explain.get("source") or "").split()), style="dim", overflow="fold")
     if explain.get("verified") is False:
@@ -43,7 +44,7 @@ def _basis(explain: dict[str, Any]) -> Text:
     return text
 
 
-def disease_state_panel(ds: dict[str, Any], *, sources: bool = True) -> RenderableType:
+def disease_state_panel(ds: Mapping[str, Any], *, sources: bool = True) -> RenderableType:
     """State, OMD, M, stage and prognosis in words; with `sources`, the rule that decided each."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -81,12 +82,12 @@ def disease_state_panel(ds: dict[str, Any], *, sources: bool = True) -> Renderab
     return Panel(Group(*parts), title="Disease state", border_style="cyan")
 
 
-def radiotherapy_table(courses: list[dict[str, Any]], *, sources: bool = True) -> RenderableType:
+def radiotherapy_table(courses: Sequence[Mapping[str, Any]], *, sources: bool = True) -> RenderableType:
     """One row per check with the comparison made (`report.terminal.dose.render_course_checks`)."""
     return render_course_checks(courses, sources=sources)
 
 
-def _header(out: dict[str, Any]) -> Text:
+def _header(out: Mapping[str, Any]) -> Text:
     return Text.assemble(
         "Case ",
         literal(out["case_id"]),
@@ -98,7 +99,7 @@ def _header(out: dict[str, Any]) -> Text:
 
 
 def render_assessment(
-    console: Console, out: dict[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
+    console: Console, out: Mapping[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
 ) -> None:
     """Print the full assessment: header, disease state, recommendations, trials, radiotherapy checks."""
     console.print(_header(out))
@@ -109,7 +110,7 @@ def render_assessment(
         console.print(radiotherapy_table(out["radiotherapy"], sources=sources))
 
 
-def render_citations(out: dict[str, Any]) -> Group:
+def render_citations(out: Mapping[str, Any]) -> Group:
     """`--sources` on the clinician's view: the citation of each verdict on it, in the order shown."""
     lines: list[RenderableType] = [Text("Sources", style="bold underline")]
 
@@ -138,7 +139,7 @@ def render_citations(out: dict[str, Any]) -> Group:
 
 
 def render_report(
-    console: Console, out: dict[str, Any], kb: KnowledgeBase, *, full: bool = False, sources: bool = False
+    console: Console, out: Mapping[str, Any], kb: KnowledgeBase, *, full: bool = False, sources: bool = False
 ) -> None:
     """The view `assess` prints: the clinician's screen, or with `full` every detail; `sources` cites."""
     if full:

@@ -12,7 +12,7 @@ Every id and key is printed whole: lines wrap (a key longer than the screen fold
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -70,7 +70,7 @@ def _status(status: str, label: str | None = None) -> Text:
 # ── disease state ──────────────────────────────────────────────────────────────────────────────────
 
 
-def _disease_state(ds: dict[str, Any]) -> list[RenderableType]:
+def _disease_state(ds: Mapping[str, Any]) -> list[RenderableType]:
     state = state_label(ds)
     out: list[RenderableType] = [
         _line(("Disease state: ", "bold"), (state, style(None) if state == "undetermined" else "bold")),
@@ -110,16 +110,16 @@ def _disease_state(ds: dict[str, Any]) -> list[RenderableType]:
 # ── recommendations ────────────────────────────────────────────────────────────────────────────────
 
 
-def _blocking(rec: dict[str, Any]) -> list[str]:
+def _blocking(rec: Mapping[str, Any]) -> list[str]:
     return [str(reason["id"]) for reason in rec.get("reasons", [])]
 
 
-def _number(rec: dict[str, Any]) -> str:
+def _number(rec: Mapping[str, Any]) -> str:
     return str(rec["id"]).rpartition("-")[2]
 
 
 def _not_applicable(
-    guideline: str, recs: list[dict[str, Any]], kb: KnowledgeBase, facts: dict[str, Any]
+    guideline: str, recs: Sequence[Mapping[str, Any]], kb: KnowledgeBase, facts: Mapping[str, Any]
 ) -> list[tuple[Text, Text]]:
     """One row per guideline for what does not apply: by the shared finding, else per recommendation."""
     idle = [r for r in recs if r["status"] == "not_applicable"]
@@ -148,7 +148,7 @@ def _not_applicable(
     return [(_status("not_applicable"), _line(f"{guideline} " + ", ".join(parts)))]
 
 
-def _applies(rec: dict[str, Any]) -> tuple[Text, Text]:
+def _applies(rec: Mapping[str, Any]) -> tuple[Text, Text]:
     grade = rec.get("grade") or rec.get("strength")
     label = recommendation_label(rec)
     if grade and " " not in grade:  # "not stated in the abstract" is no grade
@@ -164,9 +164,9 @@ def _applies(rec: dict[str, Any]) -> tuple[Text, Text]:
     return (_status("applies_later_if" if shown else status, shown), body)
 
 
-def _undetermined(recs: list[dict[str, Any]]) -> list[tuple[Text, Text]]:
+def _undetermined(recs: Sequence[Mapping[str, Any]]) -> list[tuple[Text, Text]]:
     """Undetermined recommendations of one guideline, grouped by what keeps them open."""
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[str, list[Mapping[str, Any]]] = {}
     for rec in recs:
         if rec["missing"]:
             why = "open until known: " + ", ".join(rec["missing"])
@@ -185,7 +185,7 @@ def _undetermined(recs: list[dict[str, Any]]) -> list[tuple[Text, Text]]:
     return out
 
 
-def _recommendations(out: dict[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
+def _recommendations(out: Mapping[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
     recs: list[dict[str, Any]] = out.get("recommendations", [])
     facts = case_facts(out)
     rows: list[tuple[Text, Text]] = []
@@ -207,7 +207,7 @@ def _recommendations(out: dict[str, Any], kb: KnowledgeBase) -> list[RenderableT
     return [_heading("Guidelines"), _rows(rows)]
 
 
-def _by_ids(recs: Iterable[dict[str, Any]], ids: Iterable[str]) -> list[dict[str, Any]]:
+def _by_ids(recs: Iterable[Mapping[str, Any]], ids: Iterable[str]) -> list[Mapping[str, Any]]:
     index = {r["id"]: r for r in recs}
     return [index[i] for i in ids if i in index]
 
@@ -215,12 +215,12 @@ def _by_ids(recs: Iterable[dict[str, Any]], ids: Iterable[str]) -> list[dict[str
 # ── trials ─────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _n_keys(item: dict[str, Any]) -> str:
+def _n_keys(item: Mapping[str, Any]) -> str:
     n = len(item.get("missing", []))
     return f" — {plural(n, 'fact')} to collect" if n else ""
 
 
-def _not_now(item: dict[str, Any], kb: KnowledgeBase, facts: dict[str, Any]) -> str:
+def _not_now(item: Mapping[str, Any], kb: KnowledgeBase, facts: Mapping[str, Any]) -> str:
     """`found: primary untreated; needs: …`: what the patient has now, then what would have to change."""
     found = [finding(kb, facts, item["id"], cid) for cid in item.get("deciding", [])]
     shown = "; ".join(f for f in found if f)
@@ -229,7 +229,7 @@ def _not_now(item: dict[str, Any], kb: KnowledgeBase, facts: dict[str, Any]) -> 
     return (f"now: {shown} → " if shown else "could change: ") + f"needs {needs}"
 
 
-def _trials(out: dict[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
+def _trials(out: Mapping[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
     """Recruiting trials one by one (eligible, undetermined, not now); closed ones on one line."""
     facts = case_facts(out)
     items: list[dict[str, Any]] = sorted(out.get("trials", []), key=lambda t: t["id"])
@@ -274,7 +274,7 @@ def _trials(out: dict[str, Any], kb: KnowledgeBase) -> list[RenderableType]:
 # ── radiotherapy ───────────────────────────────────────────────────────────────────────────────────
 
 
-def metric_name(check: dict[str, Any]) -> str:
+def metric_name(check: Mapping[str, Any]) -> str:
     metric = str(check.get("metric") or "")
     name = _METRIC_NAMES.get(metric) or metric.removesuffix("_gy").replace("_", " ").replace("dmax", "Dmax")
     ab = check.get("alpha_beta_gy")
@@ -318,7 +318,7 @@ def plain_limit(limit: str) -> str:
     return shown.replace(">=", "≥").replace("<=", "≤")
 
 
-def _radiotherapy(out: dict[str, Any]) -> list[RenderableType]:
+def _radiotherapy(out: Mapping[str, Any]) -> list[RenderableType]:
     """Only the flags: failed or near-limit checks, doses not given, cumulative organ doses over a limit."""
     courses: list[dict[str, Any]] = out.get("radiotherapy") or []
     cumulative = (out.get("radiotherapy_cumulative") or {}).get("organs") or []
@@ -376,7 +376,7 @@ def _radiotherapy(out: dict[str, Any]) -> list[RenderableType]:
 # ── facts to collect ───────────────────────────────────────────────────────────────────────────────
 
 
-def facts_to_collect(out: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def facts_to_collect(out: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(answer keys, case fields) still missing, each with what it could change, most useful first.
 
     Answer keys are the clinician attestations (`answers:` in the case file) of recruiting trials and of
@@ -443,7 +443,7 @@ class _Keys:
                 yield Text("      " + what, style="dim", overflow="fold")
 
 
-def _collect(out: dict[str, Any]) -> list[RenderableType]:
+def _collect(out: Mapping[str, Any]) -> list[RenderableType]:
     answers, fields = facts_to_collect(out)
     lines: list[RenderableType] = [_heading("To collect")]
     if not answers and not fields:
@@ -461,7 +461,7 @@ def _collect(out: dict[str, Any]) -> list[RenderableType]:
 # ── the view ───────────────────────────────────────────────────────────────────────────────────────
 
 
-def render_clinician(out: dict[str, Any], kb: KnowledgeBase) -> Group:
+def render_clinician(out: Mapping[str, Any], kb: KnowledgeBase) -> Group:
     """The one-screen view of an assessment (the JSON contract), for a clinician."""
     parts: list[RenderableType] = [
         _line((f"Case {visible(out['case_id'])}", "bold"), f" · assessed {out.get('assessment_date')}"),

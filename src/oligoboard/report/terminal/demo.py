@@ -7,7 +7,7 @@ the one status vocabulary of the JSON `status` key (eligible, undetermined), nev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
@@ -20,14 +20,14 @@ from oligoboard.report.palette import style
 from oligoboard.report.terminal.literal import literal
 
 
-def _state(ds: dict[str, Any]) -> Text:
+def _state(ds: Mapping[str, Any]) -> Text:
     label = state_label(ds)
     if label == "undetermined" and ds.get("omd") is True:
         return Text("oligometastatic, state undetermined", style=style(None))
     return Text(label, style=style(None) if label == "undetermined" else "bold")
 
 
-def _trials(out: dict[str, Any]) -> Text:
+def _trials(out: Mapping[str, Any]) -> Text:
     statuses = [t["status"] for t in out.get("trials", [])]
     text = Text()
     text.append(f"{statuses.count('eligible')} eligible", style=style("eligible"))
@@ -36,7 +36,7 @@ def _trials(out: dict[str, Any]) -> Text:
     return text
 
 
-def render_demo_summary(outputs: Sequence[dict[str, Any]], kb: KnowledgeBase) -> Table:
+def render_demo_summary(outputs: Sequence[Mapping[str, Any]], kb: KnowledgeBase) -> Table:
     """A compact table of assessments (the JSON contracts of the demo cases)."""
     table = Table(
         title=f"oligoboard {__version__} — {len(outputs)} demo cases on DuckDB in memory", show_edge=False

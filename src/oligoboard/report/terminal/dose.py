@@ -8,7 +8,7 @@ The HTML and PDF pages are `report.html.plan` and `report.pdf`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -48,7 +48,7 @@ def measured(result: dict[str, object]) -> str:
 # --- course checks (the `radiotherapy` section of `assess`) ------------------------------------------------
 
 
-def _check_value(check: dict[str, Any]) -> Text:
+def _check_value(check: Mapping[str, Any]) -> Text:
     if check.get("value") is None:
         return Text("—")
     text = Text(f"{check['value']:.2f}")
@@ -57,7 +57,7 @@ def _check_value(check: dict[str, Any]) -> Text:
     return text
 
 
-def render_course_checks(courses: list[dict[str, Any]], *, sources: bool = False) -> RenderableType:
+def render_course_checks(courses: Sequence[Mapping[str, Any]], *, sources: bool = False) -> RenderableType:
     """One row per check: course, check (with the comparison made, or the reason it is unknown), status,
     value (and its EQD2 when compared in EQD2), limit. Protocol notes follow the table."""
     table = Table(title="Radiotherapy checks", expand=True, box=box.SIMPLE_HEAD)
@@ -111,7 +111,7 @@ def _dvh_status(status: str, warnings: int) -> Text:
     return text
 
 
-def render_dvh(records: Sequence[dict[str, Any]], title: str) -> RenderableType:
+def render_dvh(records: Sequence[Mapping[str, Any]], title: str) -> RenderableType:
     """One row per structure: ROI number, name, volume, Dmean/Dmin/Dmax/D95/D2 and its status; then every
     warning (dropped or degenerate contours, volume outside the dose grid) as a line of its own."""
     table = Table(title=literal(title), box=box.SIMPLE_HEAD, pad_edge=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.columns import Columns
@@ -23,7 +23,7 @@ def _status(status: str) -> Text:
     return status_text(status)
 
 
-def _why(rec: dict[str, Any], kb: KnowledgeBase | None, facts: dict[str, Any]) -> str:
+def _why(rec: Mapping[str, Any], kb: KnowledgeBase | None, facts: Mapping[str, Any]) -> str:
     """The patient's finding first ("found: EGFR positive"), then the requirement it fails."""
     if rec["status"] == "undetermined":
         return "; ".join(clinical_text(r) for r in rec["undetermined_because"])
@@ -46,7 +46,7 @@ TABLE_MIN_WIDTH = 110
 class RecommendationsView:
     """The recommendations of one guideline: a table on a wide screen, stacked blocks on a narrow one."""
 
-    def __init__(self, rows: list[tuple[dict[str, Any], Text, str]], title: str, *, sources: bool) -> None:
+    def __init__(self, rows: list[tuple[Mapping[str, Any], Text, str]], title: str, *, sources: bool) -> None:
         self.rows, self.title, self.sources = rows, title, sources
 
     def table(self) -> Table:
@@ -77,15 +77,15 @@ class RecommendationsView:
 
 
 def recommendations_table(
-    recs: Iterable[dict[str, Any]],
+    recs: Iterable[Mapping[str, Any]],
     *,
     title: str,
     kb: KnowledgeBase | None = None,
-    facts: dict[str, Any] | None = None,
+    facts: Mapping[str, Any] | None = None,
     sources: bool = True,
 ) -> RecommendationsView:
     """One row per recommendation; the why column says what this patient has, not only the rule."""
-    rows: list[tuple[dict[str, Any], Text, str]] = []
+    rows: list[tuple[Mapping[str, Any], Text, str]] = []
     for rec in recs:
         why = _why(rec, kb, facts or {})
         later = rec.get("later")
@@ -98,7 +98,7 @@ def recommendations_table(
     return RecommendationsView(rows, title, sources=sources)
 
 
-def _alternatives(section: dict[str, Any]) -> list[RenderableType]:
+def _alternatives(section: Mapping[str, Any]) -> list[RenderableType]:
     out: list[RenderableType] = []
     for alt in section.get("alternatives", []):
         panels = []
@@ -113,7 +113,7 @@ def _alternatives(section: dict[str, Any]) -> list[RenderableType]:
     return out
 
 
-def _ablative(section: dict[str, Any], *, sources: bool = True) -> RenderableType | None:
+def _ablative(section: Mapping[str, Any], *, sources: bool = True) -> RenderableType | None:
     """The guideline's ablative-dose definition; its worked example is labelled as not about this patient."""
     if not any(r.get("ablative_dose") for r in section["recommendations"] if r["status"] != "not_applicable"):
         return None
@@ -126,7 +126,7 @@ def _ablative(section: dict[str, Any], *, sources: bool = True) -> RenderableTyp
     return Panel(text, title="DLCG 2025 ablative dose", subtitle=a["source"] if sources else None)
 
 
-def _workup(section: dict[str, Any], *, sources: bool = True) -> RenderableType | None:
+def _workup(section: Mapping[str, Any], *, sources: bool = True) -> RenderableType | None:
     gaps, advice = section["workup_gaps"], section.get("workup_advisories", [])
     if not gaps and not advice:
         return None
@@ -145,7 +145,7 @@ def _workup(section: dict[str, Any], *, sources: bool = True) -> RenderableType 
     return table
 
 
-def concordance_table(conc: dict[str, Any], *, sources: bool = True) -> RenderableType:
+def concordance_table(conc: Mapping[str, Any], *, sources: bool = True) -> RenderableType:
     """Every guideline side by side per topic, one column per guideline (names from the knowledge)."""
     names = [g["name"] for g in conc.get("guidelines", [])]
     title = " and ".join(names) if len(names) <= 2 else ", ".join(names)
@@ -155,7 +155,7 @@ def concordance_table(conc: dict[str, Any], *, sources: bool = True) -> Renderab
         table.add_column(name, overflow="fold")
     table.add_column("verdict", overflow="fold")
 
-    def cell(items: list[dict[str, Any]], guidance: list[str]) -> Text:
+    def cell(items: Sequence[Mapping[str, Any]], guidance: list[str]) -> Text:
         text = Text()
         for item in items:
             text.append(f"{item['id']} [{item['grade'] or '—'}] ")
@@ -176,7 +176,7 @@ def concordance_table(conc: dict[str, Any], *, sources: bool = True) -> Renderab
 
 
 def render_recommendations(
-    section: dict[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
+    section: Mapping[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
 ) -> list[RenderableType]:
     """Recommendations per guideline, alternatives, ablative dose, work-up gaps, concordance, guidance.
 

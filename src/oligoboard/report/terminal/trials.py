@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -19,7 +19,7 @@ from oligoboard.trials.catalogue import ComparisonRow
 from oligoboard.trials.metadata import TrialCard
 
 
-def _questions_table(questions: list[dict[str, Any]]) -> Table:
+def _questions_table(questions: Sequence[Mapping[str, Any]]) -> Table:
     """The work-up plan: each fact whole (answer keys as typed under `answers:`), folded, never cut."""
     table = Table(title="Next best questions (work-up plan)", title_justify="left", expand=False)
     longest = max((len(f"answers: {answer_key(str(q['fact'])) or q['fact']}") for q in questions), default=8)
@@ -42,7 +42,7 @@ def _questions_table(questions: list[dict[str, Any]]) -> Table:
 
 
 def _deciding_text(
-    item: dict[str, Any], kb: KnowledgeBase | None, facts: dict[str, Any], *, sources: bool
+    item: Mapping[str, Any], kb: KnowledgeBase | None, facts: Mapping[str, Any], *, sources: bool
 ) -> Text:
     """The deciding criteria: the patient's finding, then the requirement (and what to collect)."""
     crits = {c["id"]: c for c in item["criteria"]}
@@ -71,13 +71,13 @@ def _deciding_text(
     return text
 
 
-def _order(item: dict[str, Any]) -> tuple[int, int, str]:
+def _order(item: Mapping[str, Any]) -> tuple[int, int, str]:
     rank = {"eligible": 0, "undetermined": 1, "ineligible": 2}[item["status"]]
     later = 0 if item.get("not_now") else 1
     return (0 if item["recruiting"] else 1, rank * 2 + (later if rank == 2 else 0), item["id"])
 
 
-def trial_status(item: dict[str, Any]) -> Text:
+def trial_status(item: Mapping[str, Any]) -> Text:
     """The one status word (`eligible`, `ineligible`, `undetermined`) and `(not now)` when it can change."""
     if item["status"] == "ineligible" and item.get("not_now"):
         return Text.assemble(status_text("ineligible"), ("\n(not now)", style("not_now")))
@@ -85,7 +85,7 @@ def trial_status(item: dict[str, Any]) -> Text:
 
 
 def render_trials(
-    section: dict[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
+    section: Mapping[str, Any], kb: KnowledgeBase | None = None, *, sources: bool = True
 ) -> list[RenderableType]:
     """Human view: next best questions first, then every trial with its deciding criteria."""
     out: list[RenderableType] = []
