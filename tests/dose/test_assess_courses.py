@@ -4,6 +4,7 @@ through the case model and the `oligoboard assess --json` command."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,11 @@ COURSES: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def by_course(section: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+def by_course(section: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
     return {str(c["course"]): {str(k["id"]): k for k in c["checks"]} for c in section}
 
 
-def check_section(section: list[dict[str, Any]]) -> None:
+def check_section(section: Sequence[Mapping[str, Any]]) -> None:
     courses = by_course(section)
     assert not [rule for rule in courses["RT1"] if rule.startswith("nct")]
     assert all(k["status"] != "fail" for k in courses["RT1"].values())

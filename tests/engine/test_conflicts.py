@@ -8,6 +8,7 @@ applied and why".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,11 @@ SEED_000_REGISTRY = "patients with less than 4 oligo-metastatic sites"
 SEED_000_BACKGROUND = "less than 5 distant metastases"
 
 
-def _trial(out: dict[str, Any], trial_id: str) -> dict[str, Any]:
+def _trial(out: Mapping[str, Any], trial_id: str) -> dict[str, Any]:
     return next(t for t in out["trials"] if t["id"] == trial_id)
 
 
-def _criterion(item: dict[str, Any], criterion_id: str) -> dict[str, Any]:
+def _criterion(item: Mapping[str, Any], criterion_id: str) -> dict[str, Any]:
     return next(c for c in item["criteria"] if c["id"] == criterion_id)
 
 
@@ -130,7 +131,8 @@ def test_dlcg_bed_75_under_each_reading(
     assert (readings["as_printed"]["status"], readings["at_least"]["status"]) == (printed, at_least)
     assert readings["as_printed"]["status"] == check["status"]  # applied = the check's own verdict
     assert conflict["applied"] == "as_printed" and conflict["decisive"] is decisive
-    assert out["ablative_dose"]["conflict"]["applied"] == "as_printed"
+    ablative_conflict = out["ablative_dose"]["conflict"]
+    assert ablative_conflict is not None and ablative_conflict["applied"] == "as_printed"
 
 
 # ---- the load refuses a conflict that is not data -------------------------------------------------------

@@ -8,6 +8,7 @@ The synthetic file below isolates each path: an unverified definition, an unveri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -99,7 +100,7 @@ def test_criterion_level(synthetic: Engine) -> None:
     assert by_id["inc-ecog"].verified and not by_id["inc-adult"].verified
 
 
-def _json_items(out: dict[str, Any]) -> list[dict[str, Any]]:
+def _json_items(out: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [*out["trials"], *out["recommendations"]]
 
 
@@ -107,7 +108,8 @@ def test_json_has_verified_at_every_level(engine: Engine) -> None:
     """`verified` and `verified_because` on the state, every trial and recommendation and every criterion."""
     out = assess(build(), engine)
     assert isinstance(out["disease_state"]["verified"], bool)
-    for name, entry in out["disease_state"]["explain"].items():
+    explain: Mapping[str, Any] = out["disease_state"]["explain"]
+    for name, entry in explain.items():
         assert isinstance(entry["verified"], bool) and isinstance(entry["verified_because"], list), name
     for item in _json_items(out):
         assert item["verified"] is (not item["verified_because"]), item["id"]

@@ -13,6 +13,7 @@ from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult
 from oligoboard.guidelines import recommendations_section
+from oligoboard.guidelines.models import RecommendationsSection
 from oligoboard.report.terminal.guidelines import render_recommendations
 from tests.support.guideline_cases import build_case, lesion
 
@@ -20,7 +21,7 @@ Evaluate = Callable[[dict[str, Any]], CaseResult]
 CONTRACT = {"id", "status", "grade", "text", "source", "missing"}
 
 
-def _section(evaluate: Evaluate, kb: KnowledgeBase, **changes: Any) -> dict[str, Any]:
+def _section(evaluate: Evaluate, kb: KnowledgeBase, **changes: Any) -> RecommendationsSection:
     return recommendations_section(evaluate(build_case(**changes)), kb)
 
 
@@ -42,12 +43,14 @@ def test_recs_3_and_4_side_by_side(evaluate: Evaluate, kb: KnowledgeBase) -> Non
     (alt,) = section["alternatives"]
     assert alt["ids"] == ["dlcg-2025-3", "dlcg-2025-4"]
     assert [o["status"] for o in alt["options"]] == ["applies", "not_applicable"]
-    assert alt["options"][1]["later"]["status"] == "applies_later_if"
+    later = alt["options"][1]["later"]
+    assert later is not None and later["status"] == "applies_later_if"
 
 
 def test_ablative_statement_only_on_sbrt_recommendations(evaluate: Evaluate, kb: KnowledgeBase) -> None:
     recs = {r["id"]: r for r in _section(evaluate, kb)["recommendations"]}
-    assert recs["dlcg-2025-2"]["ablative_dose"]["definition"] == "BED > 75 Gy (α/β = 10 Gy)"
+    ablative = recs["dlcg-2025-2"]["ablative_dose"]
+    assert ablative is not None and ablative["definition"] == "BED > 75 Gy (α/β = 10 Gy)"
     assert recs["astro-estro-2023-1"]["ablative_dose"] is None
 
 

@@ -8,12 +8,14 @@ of a knowledge file's hash.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from oligoboard.assessment import assess
+from oligoboard.assessment.contract import Assessment
 from oligoboard.case.io import load_case
 from oligoboard.engine.runner import Engine
 from oligoboard.report.terminal.assessment import render_report
@@ -34,13 +36,13 @@ VIEWS: tuple[tuple[str, str], ...] = (
 WIDTHS = (80, 200)
 
 
-def assessment(engine: Engine, stem: str) -> dict[str, Any]:
+def assessment(engine: Engine, stem: str) -> Assessment:
     out = assess(load_case(CASES / f"{stem}.json"), engine)
     out["knowledge_version"] = "KNOWLEDGE"
     return out
 
 
-def render(engine: Engine, out: dict[str, Any], view: str, width: int) -> str:
+def render(engine: Engine, out: Mapping[str, Any], view: str, width: int) -> str:
     """The plain text a terminal of `width` columns shows (no colour), trailing spaces stripped."""
     console = Console(record=True, width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
     render_report(console, out, engine.kb, full=view == "full", sources=view in ("sources", "full"))

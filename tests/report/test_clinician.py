@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from oligoboard.assessment.contract import Assessment
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
 from oligoboard.report.casefiles import CASE_SCHEMA, answers_yaml, blank_case_yaml, comment, open_answers
@@ -26,7 +27,7 @@ STEMS = sorted(p.stem for p in CASES.glob("*.json"))
 
 
 @pytest.fixture(scope="module")
-def outputs(engine: Engine) -> dict[str, dict[str, Any]]:
+def outputs(engine: Engine) -> dict[str, Assessment]:
     return {stem: assessment(engine, stem) for stem in STEMS}
 
 

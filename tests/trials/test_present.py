@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
 
 from typer.testing import CliRunner
 
@@ -13,11 +12,12 @@ from oligoboard.cli.trials import trials_app
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.runner import Engine
 from oligoboard.report.terminal.trials import render_trials
+from oligoboard.trials.models import Trial
 from oligoboard.trials.section import trials_section
 from tests.support import trial_profiles as b
 
 
-def _section(engine: Engine, kb: KnowledgeBase, case: Case) -> dict[str, dict[str, Any]]:
+def _section(engine: Engine, kb: KnowledgeBase, case: Case) -> dict[str, Trial]:
     return {t["id"]: t for t in trials_section(engine.evaluate_one(case), kb)["trials"]}
 
 

@@ -7,7 +7,9 @@ Recommendations and trials of the same vignettes are checked by shared/vignettes
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,5 +35,6 @@ def test_vignette_disease_state(engine: Engine, folder: Path) -> None:
             load_case(folder / "case.json")
         return
     out = assess(load_case(folder / "case.json"), engine)
+    state: Mapping[str, Any] = out["disease_state"]
     for key, value in expected.get("disease_state", {}).items():
-        assert out["disease_state"][key] == value, f"{folder.name}: disease_state.{key}"
+        assert state[key] == value, f"{folder.name}: disease_state.{key}"

@@ -8,6 +8,8 @@ model. `typing_extensions.TypedDict` because pydantic needs it on Python 3.11.
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
@@ -24,8 +26,9 @@ from oligoboard.guidelines.models import (
 )
 from oligoboard.trials.models import Question, Trial
 
-#: One finding of the case (features and decided values): what `report/` words as facts.
-Fact = str | int | float | bool | None
+#: One finding of the case (features and decided values): what `report/` words as facts. Dates stay
+#: `date` in memory and are printed as ISO strings by `print_json` (its `default=str`).
+Fact = str | int | float | bool | date | None
 
 
 @with_config(ConfigDict(extra="forbid"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NotRequired
 
+from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
 from oligoboard.trials.models import CriterionConflict
@@ -132,6 +133,7 @@ class Alternative(TypedDict):
     note: str
 
 
+@with_config(ConfigDict(extra="forbid"))
 class BriefRecommendation(TypedDict):
     """A recommendation as a concordance row lists it."""
 
@@ -143,6 +145,7 @@ class BriefRecommendation(TypedDict):
     verified: bool
 
 
+@with_config(ConfigDict(extra="forbid"))
 class ConcordanceSide(TypedDict):
     """One guideline's side of a concordance row."""
 
@@ -152,11 +155,15 @@ class ConcordanceSide(TypedDict):
     unverified_guidance: list[str]
 
 
+@with_config(ConfigDict(extra="allow"))
 class ConcordanceRow(TypedDict):
     """One topic compared across guidelines.
 
-    The per-guideline lists under the guideline keys (`dlcg`, `astro_estro`) are the keys of the first
-    contract, kept; a guideline file with a new key needs its key here (the contract test says so).
+    Each guideline's list also sits under the guideline's JSON key (`dlcg`, `astro_estro`: the keys of the
+    first contract, kept). Those keys come from the knowledge files (adding a guideline needs no Python
+    change, docs/architecture.md), so the row is the one open model: extra keys are allowed here and only
+    here; the two first-contract keys are named so mypy can check their readers. Its parts (`sides`, the
+    brief recommendations) are closed again.
     """
 
     topic: str
