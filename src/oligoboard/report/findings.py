@@ -142,7 +142,7 @@ def finding(kb: KnowledgeBase, facts: Mapping[str, Any], rule_set_id: str, crite
 _BOUND = re.compile(r"^(?P<base>.+)_(?:min|max)$")
 
 
-def _fold_bounds(reads: list[str], facts: dict[str, Any]) -> list[str]:
+def _fold_bounds(reads: list[str], facts: Mapping[str, Any]) -> list[str]:
     """A count read with its bounds (`n_metastases`, `_min`, `_max`) is one finding: the count itself."""
     out: list[str] = []
     for name in reads:
@@ -153,7 +153,7 @@ def _fold_bounds(reads: list[str], facts: dict[str, Any]) -> list[str]:
     return out
 
 
-def _phrase(name: str, facts: dict[str, Any], kb: KnowledgeBase) -> str:
+def _phrase(name: str, facts: Mapping[str, Any], kb: KnowledgeBase) -> str:
     """`feature_phrase`, except that an unknown count with known bounds says its range ("1–2 metastases")."""
     lo, hi = facts.get(f"{name}_min"), facts.get(f"{name}_max")
     if facts.get(name) is None and isinstance(lo, int) and isinstance(hi, int) and lo != hi:

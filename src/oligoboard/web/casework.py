@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from oligoboard.case.models import Case
 from oligoboard.case.validate import parse_case
@@ -61,7 +61,8 @@ def stored_form(case: Case) -> dict[str, Any]:
 def assess(case: Case) -> dict[str, Any]:
     from oligoboard.assessment.assemble import assess as run
 
-    return run(case, engine())
+    # the web layer stores and serves the contract as JSON: a plain dict here (typed as `Assessment` below)
+    return cast("dict[str, Any]", run(case, engine()))
 
 
 def index_of(assessment: dict[str, Any]) -> CaseIndex:
