@@ -267,3 +267,46 @@ def test_the_applied_reading_repeats_the_criterion_value(
             assert result.definitions[applied] is c.value, (rs.id, c.id)
             checked += 1
     assert checked >= 4
+
+
+ON_TKI = [
+    {"line": 1, "category": "targeted", "start_date": "2025-06-01", "cycles": 10, "best_response": "PR"}
+]
+HALT = [
+    # progressing lesions on a TKI, criterion under the amended (applied) / original reading
+    (2, "met", "met"),
+    (4, "met", "not_met"),  # 'OPD sites ≤ 5, amended 25/10/2021 (previously ≤ 3)'
+    (6, "not_met", "not_met"),
+]
+
+
+@pytest.mark.parametrize(("n", "amended", "original"), HALT)
+def test_halt_amended_vs_original_site_limit(engine: Engine, n: int, amended: str, original: str) -> None:
+    """HALT (ICR page): 'OPD sites ≤ 5 … previously ≤ 3': the amendment is applied, the old reading shown."""
+    lesions = [lesion(i, "bone", status="progressing", detected_date="2026-08-01") for i in range(1, n + 1)]
+    out = assess(build(lesions=lesions, systemic_therapy=ON_TKI), engine)
+    conflict = _criterion(_trial(out, "NCT03256981"), "opd-sites")["conflict"]
+    readings = {r["id"]: r for r in conflict["readings"]}
+    assert conflict["applied"] == "amended" and readings["amended"]["applied"]
+    assert "≤ 5" in readings["amended"]["phrase"] and "≤ 3" in readings["original"]["phrase"]
+    assert (readings["amended"]["status"], readings["original"]["status"]) == (amended, original)
+
+
+@pytest.mark.parametrize(
+    ("best", "wide", "narrow"), [("CR", "met", "not_met"), ("PR", "met", "met"), ("SD", "met", "met")]
+)
+def test_nrg_lu002_complete_response_under_each_reading(
+    engine: Engine, best: str, wide: str, narrow: str
+) -> None:
+    """NRG-LU002 Fast Facts: item 3 'response/stable disease' (CR included) vs item 8 'SD or PR'."""
+    therapy = [
+        {"line": 1, "category": "chemo_io", "start_date": "2026-03-01", "cycles": 4, "best_response": best}
+    ]
+    lesions = [lesion(1, "bone", status="stable" if best != "CR" else "complete_response")]
+    out = assess(build(lesions=lesions, systemic_therapy=therapy), engine)
+    conflict = _criterion(_trial(out, "NCT03137771"), "response-or-stable")["conflict"]
+    readings = {r["id"]: r for r in conflict["readings"]}
+    assert conflict["applied"] == "response_or_stable"
+    assert readings["response_or_stable"]["phrase"] == "response/stable disease"
+    assert readings["sd_or_pr"]["phrase"] == "SD or PR"
+    assert (readings["response_or_stable"]["status"], readings["sd_or_pr"]["status"]) == (wide, narrow)
