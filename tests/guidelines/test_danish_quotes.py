@@ -30,6 +30,7 @@ from oligoboard.errors import KnowledgeError
 from oligoboard.knowledge.info import CriterionInfo
 from oligoboard.knowledge.loader import KNOWLEDGE_DIR
 from oligoboard.report.terminal.assessment import render_report
+from oligoboard.web.templating import environment as web_templates
 from tests.report.snapshot_views import CASES, render
 from tests.support.guideline_cases import build_case, lesion
 
@@ -236,3 +237,13 @@ def _render_full(engine: Engine, stem: str, *, sources: bool) -> str:
     console = Console(record=True, width=80, file=io.StringIO(), color_system=None)
     render_report(console, out, engine.kb, full=True, sources=sources)
     return console.export_text()
+
+
+def test_case_page_html_shows_the_corrected_danish(engine: Engine) -> None:
+    """The web case page (and its PDF, same template) prints each DLCG text corrected, marked lang="da"."""
+    out = assess(load_case(CASES / "demo-02-sync-two-bone-on-induction.json"), engine)
+    html = web_templates().get_template("_assessment.html.j2").render(a=out)
+    danish = re.findall(r'<div class="danish" lang="da">([^<]*)</div>', html)
+    assert len(danish) == 4  # DLCG rec. 1-4; ASTRO/ESTRO has no Danish text
+    assert "primærtumor" in danish[0]
+    assert [form for form in ISSUE_OCR_FORMS if form in f" {html} "] == []
