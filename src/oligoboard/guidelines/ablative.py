@@ -36,6 +36,7 @@ class AblativeDefinition:
     boundary_example: str
     regimen_rule: str = ""
     conflict: Conflict | None = None
+    text_da_corrected: str = ""
 
     def is_ablative(self, total_dose_gy: float, fractions: int) -> bool:
         """True when BED (α/β of the definition) is strictly greater than the threshold.
@@ -58,6 +59,7 @@ class AblativeDefinition:
             ),
             "boundary_example": self.boundary_example,
             "text_da": self.text_da,
+            "text_da_corrected": self.text_da_corrected or self.text_da,
             "text_en": self.text_en,
             "source": self.source,
             "conflict": self.conflict.model_dump(exclude_none=True) if self.conflict else None,
@@ -87,6 +89,7 @@ def _from_info(info: AblativeInfo) -> AblativeDefinition:
         boundary_example=info.boundary_example.strip(),
         regimen_rule=info.regimen_rule,
         conflict=info.conflict,
+        text_da_corrected=" ".join((info.text_da_corrected or "").split()),
     )
 
 

@@ -22,6 +22,7 @@ class CriterionText(TypedDict):
     text: str
     source: str
     quote_da: NotRequired[str]
+    quote_da_corrected: NotRequired[str]  # å, ø, æ restored (the seed is OCR text); quote_da as printed
     quote_en: NotRequired[str]
     missing: NotRequired[list[str]]
 
@@ -45,6 +46,7 @@ class Later(TypedDict):
     status: str
     condition: str
     condition_da: str | None
+    condition_da_corrected: NotRequired[str | None]
     text: str
     timing_criteria: list[CriterionText]
 
@@ -84,6 +86,7 @@ class AblativeDose(TypedDict):
     local_control_target: str
     boundary_example: str | None
     text_da: str | None
+    text_da_corrected: NotRequired[str | None]
     text_en: str | None
     source: str
     conflict: AblativeConflict | None
@@ -101,6 +104,7 @@ class Recommendation(TypedDict):
     guideline: str
     title: str
     text_da: str | None
+    text_da_corrected: NotRequired[str | None]
     grades: list[PartGrade]
     strength: str | None
     quality: str | None
@@ -242,6 +246,7 @@ class Guidance(TypedDict):
     title: str
     text: str
     text_da: str | None
+    text_da_corrected: NotRequired[str | None]
     source: str
     verified: bool
     topic: str

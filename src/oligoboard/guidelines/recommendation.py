@@ -25,7 +25,7 @@ def _criterion_dict(c: CriterionResult) -> dict[str, Any]:
         "text": " ".join(spec.text.split()),
         "source": spec.source,
     }
-    for key in ("quote_da", "quote_en"):
+    for key in ("quote_da", "quote_da_corrected", "quote_en"):
         if key in spec.info.model_fields_set:
             out[key] = getattr(spec.info, key)
     if c.missing:
@@ -81,6 +81,7 @@ def _later(rs: RuleSetResult, rec: EncodedRecommendation) -> dict[str, Any] | No
         "status": status,
         "condition": condition,
         "condition_da": rec.info.applies_later_if_da,
+        "condition_da_corrected": rec.info.applies_later_if_da_corrected,
         "text": text,
         "timing_criteria": [_criterion_dict(c) for c in timing],
     }
@@ -117,6 +118,7 @@ def recommendation_answer(
         "guideline": rec.guideline,
         "title": rec.title,
         "text_da": rec.text_da,
+        "text_da_corrected": " ".join((rec.info.text_da_corrected or "").split()) or None,
         "grades": [dict(g) for g in rec.grades],
         "strength": rec.strength,
         "quality": rec.quality,

@@ -20,6 +20,20 @@ class _Info(BaseModel):
     def keys_set(self) -> set[str]:
         return set(self.model_fields_set)
 
+    @model_validator(mode="after")
+    def _corrected_has_printed(self) -> _Info:
+        """A corrected Danish reading (`<key>_corrected`) is a reading *of* a printed text: both or neither.
+
+        The seed 002 is OCR text (å, ø, æ lost); `<key>` keeps it as printed for citations and
+        `<key>_corrected` is what the clinical views show (issue 12).
+        """
+        for key in self.model_fields_set:
+            if key.endswith("_corrected") and getattr(self, key) is not None:
+                printed = key.removesuffix("_corrected")
+                if getattr(self, printed, None) is None:
+                    raise ValueError(f"{key} is set but {printed} (the text as printed) is not")
+        return self
+
 
 EstroEortcState = Literal[
     "synchronous_oligometastatic",
@@ -171,6 +185,7 @@ class AblativeInfo(_Info):
 
     regimen_rule: str
     text_da: str
+    text_da_corrected: str | None = None
     text_en: str
     alpha_beta_note: str = ""
     local_control_target: str = ""
@@ -216,6 +231,7 @@ class FileInfo(_Info):
     state_reasons: dict[str, str] = Field(default_factory=dict)
     ablative: AblativeInfo | None = None
     quote_da: str | None = None
+    quote_da_corrected: str | None = None
     quote_en: str | None = None
     quote_source: str | None = None
     # trials (TrialInfo requires the display fields; here they are typed and optional)
@@ -254,12 +270,14 @@ class RuleSetInfo(_Info):
     quality: str | None = None
     text_en: str | None = None
     text_da: str | None = None
+    text_da_corrected: str | None = None
     sbrt: bool = False
     grades: list[GradePart] = Field(default_factory=list)
     ablative_dose: AblativeInfo | None = None
     alternative_to: list[str] = Field(default_factory=list)
     applies_later_if: str = ""
     applies_later_if_da: str | None = None
+    applies_later_if_da_corrected: str | None = None
     months_note: str | None = None
     workup: bool = False
     advisory_window_days: int | None = None
@@ -274,6 +292,7 @@ class CriterionInfo(_Info):
     number: str | None = None
     # recommendations
     quote_da: str | None = None
+    quote_da_corrected: str | None = None
     quote_en: str | None = None
     state_output: str | None = None
     unsettled: str | None = None
@@ -286,7 +305,7 @@ class CriterionInfo(_Info):
 _CLASSIFICATION = {"choices", "counting_choices", "groups", "caveats", "organ_system_choice", "not_m1"}
 _GUIDELINE = {
     "guideline", "language", "grading", "seed", "differences_from_dlcg", "guidance", "state_reasons",
-    "ablative", "quote_da", "quote_en", "quote_source",
+    "ablative", "quote_da", "quote_da_corrected", "quote_en", "quote_source",
 }  # fmt: skip
 #: Which `info` keys a file in each knowledge folder may set.
 FILE_KEYS: dict[str, frozenset[str]] = {

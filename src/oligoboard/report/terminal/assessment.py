@@ -22,7 +22,7 @@ from oligoboard.report.labels import clinical_text, recommendation_label, state_
 from oligoboard.report.palette import style, value_text
 from oligoboard.report.terminal.clinician import metric_name, render_clinician
 from oligoboard.report.terminal.dose import render_course_checks
-from oligoboard.report.terminal.guidelines import render_recommendations
+from oligoboard.report.terminal.guidelines import as_printed, render_recommendations
 from oligoboard.report.terminal.literal import literal
 from oligoboard.report.terminal.trials import render_trials
 
@@ -126,6 +126,10 @@ def render_citations(out: Mapping[str, Any]) -> Group:
     for rec in out.get("recommendations", []):
         if rec["status"] != "not_applicable":
             cite(recommendation_label(rec), rec.get("source"), rec.get("verified"))
+            printed = as_printed(rec, "text_da")
+            if printed is not None:
+                printed.overflow = "fold"
+                lines.append(printed)
     for item in out.get("trials", []):
         if item["status"] != "ineligible" or item.get("not_now"):
             cite(trial_name(item), item.get("source"), item.get("verified"))

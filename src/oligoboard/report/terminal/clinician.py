@@ -31,6 +31,7 @@ from oligoboard.report.labels import (
     words,
 )
 from oligoboard.report.palette import status_text, style
+from oligoboard.report.terminal.guidelines import danish_reading
 from oligoboard.report.terminal.literal import visible
 
 _METRIC_TOKEN = re.compile(r"^(?P<metric>BED|EQD2)(?P<ab>\d+(?:\.\d+)?)?$")
@@ -157,6 +158,9 @@ def _applies(rec: Mapping[str, Any]) -> tuple[Text, Text]:
     later = rec.get("later") or {}
     if later.get("status") == "applies_later_if":
         body.append(f"\n{later['text']}", style=style("applies_later_if"))
+        danish = danish_reading(later, "condition_da")  # the guideline's own words, å ø æ restored
+        if danish:
+            body.append(f'\n{rec["guideline"]}: "{danish}"', style="italic")
     status = rec["status"]
     shown = (
         "applies later" if status == "not_applicable" and later.get("status") == "applies_later_if" else None

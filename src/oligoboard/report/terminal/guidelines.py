@@ -23,6 +23,28 @@ def _status(status: str) -> Text:
     return status_text(status)
 
 
+#: The label of a Danish text shown as the seed prints it (OCR: å, ø, æ lost), only with `--sources`.
+AS_PRINTED = "as printed (OCR): "
+
+
+def danish_reading(item: Mapping[str, Any], key: str) -> str | None:
+    """The Danish text a clinician reads: the corrected reading (å, ø, æ restored), else the printed one.
+
+    The seed 002 is OCR text; the knowledge keeps both (`<key>` as printed for citations, `<key>_corrected`
+    for reading; issue 12), so no clinical view shows "lungekraeft" for "lungekræft".
+    """
+    text = item.get(f"{key}_corrected") or item.get(key)
+    return " ".join(str(text).split()) if text else None
+
+
+def as_printed(item: Mapping[str, Any], key: str) -> Text | None:
+    """`--sources`: the Danish text exactly as the seed prints it, labelled as OCR text."""
+    text = item.get(key)
+    if not text:
+        return None
+    return Text.assemble((AS_PRINTED, "italic"), " ".join(str(text).split()), style="dim")
+
+
 def _why(rec: Mapping[str, Any], kb: KnowledgeBase | None, facts: Mapping[str, Any]) -> str:
     """The patient's finding first ("found: EGFR positive"), then the requirement it fails."""
     if rec["status"] == "undetermined":
@@ -92,6 +114,12 @@ def recommendations_table(
         if later and later["status"] == "applies_later_if":
             why = f"now: {rec['status'].replace('_', ' ')}; later: {later['text']}"
         text = Text(rec["text"])
+        danish = danish_reading(rec, "text_da")
+        if danish:
+            text.append("\n" + danish, style="italic")
+        printed = as_printed(rec, "text_da") if sources else None
+        if printed is not None:
+            text.append("\n").append_text(printed)
         if sources:
             text.append("\n" + rec["source"], style="dim")
         rows.append((rec, text, why))
@@ -121,8 +149,12 @@ def _ablative(section: Mapping[str, Any], *, sources: bool = True) -> Renderable
     text = Text(f"Ablative SBRT: {a['definition']}, strictly greater. Target: {a['local_control_target']}.\n")
     text.append("Worked example from the guideline's reading, not this patient: ", style="italic")
     text.append(a["boundary_example"], style="italic")
-    if sources:
-        text.append("\n" + a["text_da"], style="dim")
+    danish = danish_reading(a, "text_da")
+    if danish:
+        text.append("\n" + danish, style="italic")
+    printed = as_printed(a, "text_da") if sources else None
+    if printed is not None:
+        text.append("\n").append_text(printed)
     return Panel(text, title="DLCG 2025 ablative dose", subtitle=a["source"] if sources else None)
 
 
@@ -223,8 +255,13 @@ def render_catalogue(items: Iterable[EncodedRecommendation]) -> Table:
 def render_recommendation(rec: EncodedRecommendation) -> Panel:
     """One encoded recommendation: Danish text, English rendering, grades per part, source."""
     body = Text(rec.text_en + "\n")
-    if rec.text_da:
-        body.append(rec.text_da + "\n", style="italic")
+    texts = {"text_da": rec.text_da, "text_da_corrected": rec.info.text_da_corrected}
+    danish = danish_reading(texts, "text_da")
+    if danish:
+        body.append(danish + "\n", style="italic")
+    printed = as_printed(texts, "text_da")
+    if printed is not None:
+        body.append_text(printed).append("\n")
     for part in rec.grades:
         body.append(f"grade {part['grade']}: {part['part']}\n")
     if rec.kind == "guidance":
