@@ -6,13 +6,12 @@ nested dicts merged one level deep), so case@2 tests state only the timeline the
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from oligoboard.case.convert import upgrade_v1
 from oligoboard.case.models import Case
 from oligoboard.case.validate import parse_case
-from tests.support.cases import BASE
+from tests.support.cases import BASE, doc
 
 BASE2: dict[str, Any] = upgrade_v1(BASE)
 
@@ -26,13 +25,8 @@ def scan(scan_id: str, day: str | None, *findings: tuple[str, str | None], **fie
 
 
 def doc2(**changes: Any) -> dict[str, Any]:
-    out = copy.deepcopy(BASE2)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = {**out[key], **value}
-        else:
-            out[key] = value
-    return out
+    """The case@2 baseline with top-level keys replaced (`tests.support.cases.doc` on `BASE2`)."""
+    return doc(BASE2, **changes)
 
 
 def build2(**changes: Any) -> Case:

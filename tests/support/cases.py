@@ -70,9 +70,10 @@ def lesion(i: int, organ: str, base: Mapping[str, Any] | None = None, **fields: 
     return out
 
 
-def doc(**changes: Any) -> dict[str, Any]:
-    """The baseline with top-level keys replaced; nested dict values are merged one level deep."""
-    out = copy.deepcopy(BASE)
+def doc(_base: Mapping[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+    """The baseline (`_base`, default the case@1 `BASE`) with top-level keys replaced; nested dict values
+    are merged one level deep."""
+    out: dict[str, Any] = copy.deepcopy(dict(_base) if _base is not None else BASE)
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = {**out[key], **value}
