@@ -295,7 +295,12 @@ def write_chunk(con: Any, chunk: Chunk, out: Path) -> None:
         folder = out / table
         folder.mkdir(parents=True, exist_ok=True)
         view = f"synth_{table}"
-        columns = {k: v for k, v in arrays.items() if not k.startswith("_")}
+        # numpy's fixed-width str arrays scan ≈ 5x slower in DuckDB than object arrays of the same strings
+        columns = {
+            k: v.astype(object) if v.dtype.kind == "U" else v
+            for k, v in arrays.items()
+            if not k.startswith("_")
+        }
         if columns:
             con.register(view, columns)
         target = folder / f"part-{chunk.index:06d}.parquet"
