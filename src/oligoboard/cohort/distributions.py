@@ -55,7 +55,8 @@ ORGAN: Categorical = (
     (0.30, 0.20, 0.12, 0.12, 0.10, 0.10, 0.03, 0.02, 0.01),
 )
 LATERALITY: Categorical = (("left", "right", "midline"), (0.45, 0.45, 0.10))
-LUNG_RELATION: Categorical = (("contralateral", "ipsilateral_other_lobe"), (0.85, 0.15))
+#: Lung lesions are contralateral: an ipsilateral other-lobe nodule is T4, not a metastasis (case contract).
+LUNG_RELATION: Categorical = (("contralateral",), (1.0,))
 PATTERN: Categorical = (("discrete", "diffuse"), (0.97, 0.03))
 LESION_STATUS: Categorical = (
     ("new", "stable", "responding", "progressing", "complete_response"),
