@@ -18,7 +18,7 @@ import pytest
 from oligoboard.case.validate import parse_case
 from oligoboard.cli.main import main
 from oligoboard.cohort import distributions as dist
-from oligoboard.cohort.synth import draw_chunk, run
+from oligoboard.cohort.synth import run
 from oligoboard.engine.tables import TABLES, to_tables
 
 BIG = 10_000
@@ -158,12 +158,13 @@ def test_interrupted_run_leaves_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_chunks_do_not_depend_on_each_other() -> None:
-    """Chunk i is drawn from (seed, i) alone, so a chunk can be regenerated without the ones before it."""
-    once = draw_chunk(3, 2, 200, 100).tables["lesions"]
-    again = draw_chunk(3, 2, 200, 100).tables["lesions"]
-    assert list(once["case_id"]) == list(again["case_id"])
-    assert list(once["size_mm"]) == list(again["size_mm"])
+def test_chunks_do_not_depend_on_each_other(tmp_path: Path) -> None:
+    """Chunk i is drawn from (seed, i) alone: a larger cohort starts with the same files as a smaller one."""
+    run(tmp_path / "small", 200, 4, chunk=100)
+    run(tmp_path / "large", 350, 4, chunk=100)
+    small, large = _hashes(tmp_path / "small"), _hashes(tmp_path / "large")
+    assert small == {k: v for k, v in large.items() if k in small}
+    assert len(large) == len(small) + 2 * len(TABLES)  # two more chunks (100 and 50 patients)
 
 
 def test_cli_writes_and_refuses_an_existing_folder(
