@@ -1,0 +1,1 @@
+"""Cohorts: synthetic registries in the normalized table layout of `engine/tables.py` (issue 14)."""
