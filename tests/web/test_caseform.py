@@ -119,7 +119,9 @@ def test_a_two_scan_timeline_made_in_the_form_round_trips_to_the_stored_json(
     assert stored["imaging"][1]["findings"] == [{"lesion": "L1", "status": "stable", "size_mm": 18.5}]
     assert stored["imaging"][1]["response"] == "SD"
     assert stored["patient"] == {"age_years": 67, "sex": "male", "ecog": 1}
-    assert stored["tumour"]["histology_confirmed"] is True and stored["tumour"]["drivers"] == {"egfr": "negative"}
+    assert stored["tumour"]["histology_confirmed"] is True and stored["tumour"]["drivers"] == {
+        "egfr": "negative"
+    }
     assert stored["history"] == {"polymetastatic_before": False}  # blanks are unknown, not no
     assert stored["radiotherapy_courses"][0]["oar"] == {"spinal_cord_dmax_gy": 12.5}
     assert stored["local_treatments"] == []  # "none" ticked: known none
@@ -149,7 +151,10 @@ def test_an_edit_is_a_new_version_and_keeps_the_answers(client_for: Callable[[st
     client = client_for("clinician")
     document = json.loads(DEMO_CASE.read_text())
     document["answers"] = {"NCT06114108/consent": True}
-    assert client.post("/cases", data={"csrf_token": csrf(client), "document": json.dumps(document)}).status_code == 200
+    assert (
+        client.post("/cases", data={"csrf_token": csrf(client), "document": json.dumps(document)}).status_code
+        == 200
+    )
     values = fields_of(client.get(f"/cases/{CASE_ID}/edit").text)
     values["tumour.t"] = "T2b"
     values["id"] = "someone-else"  # the id of the case being edited cannot be changed by the form

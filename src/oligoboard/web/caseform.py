@@ -287,6 +287,4 @@ def known_paths(root: Section) -> set[str]:
 
 def form_values(raw: Mapping[str, Any]) -> dict[str, str]:
     """Submitted form values as text, limited in length (files and repeated keys are ignored)."""
-    return {
-        str(k)[:300]: str(v)[:2000] for k, v in raw.items() if isinstance(v, str) and k != "csrf_token"
-    }
+    return {str(k)[:300]: str(v)[:2000] for k, v in raw.items() if isinstance(v, str) and k != "csrf_token"}

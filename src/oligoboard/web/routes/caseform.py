@@ -88,7 +88,9 @@ def _current(request: Request, case_id: str) -> dict[str, Any]:
 
 @router.get("/cases/{case_id}/edit")
 def edit_form(request: Request, case_id: str, p: Principal = Depends(permit("case:write"))) -> Response:
-    return _page(p, f"/cases/{quote(case_id, safe='')}/edit", caseform.flatten(_current(request, case_id)), case_id)
+    return _page(
+        p, f"/cases/{quote(case_id, safe='')}/edit", caseform.flatten(_current(request, case_id)), case_id
+    )
 
 
 @router.post("/cases/{case_id}/edit")
