@@ -27,7 +27,7 @@ Kind = Literal["text", "int", "float", "bool", "date", "choice"]
 HIDDEN = frozenset({"schema_", "answers"})
 #: Blank rows shown under the filled ones of every list (more via the section's "add row" button).
 BLANK_ROWS = 1
-MAX_ROWS = 200
+MAX_ROWS = 100
 
 
 @dataclass
