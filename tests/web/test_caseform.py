@@ -205,6 +205,9 @@ def test_add_row_re_renders_with_one_more_blank_row_and_stores_nothing(
     client = client_for("clinician")
     response = _post(client, "/cases/new/form", {**TIMELINE_FORM, "add": "imaging[1].findings"})
     assert response.status_code == 200
+    # Enter in a field presses the form's first submit button: it must store, not add a row
+    form = response.text.split('class="caseform"', 1)[1]
+    assert form.split("<button", 1)[1].split(">", 1)[1].startswith("Validate and store")
     values = fields_of(response.text)
     assert values["imaging[1].findings[1].lesion"] == "" and "imaging[1].findings[2].lesion" in values
     assert values["imaging[0].findings[0].lesion"] == "L1"  # what was typed is kept

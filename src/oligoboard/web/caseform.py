@@ -277,14 +277,6 @@ def sections(
     return _section(Case, "", "Case", form, errors, readonly)
 
 
-def known_paths(root: Section) -> set[str]:
-    """Every path the page shows a field or list for (other problems are listed at the top only)."""
-    out = {w.path for w in root.fields} | {root.path}
-    for child in [*root.children, *root.rows]:
-        out |= known_paths(child)
-    return out
-
-
 def form_values(raw: Mapping[str, Any]) -> dict[str, str]:
     """Submitted form values as text, limited in length (files and repeated keys are ignored)."""
     return {str(k)[:300]: str(v)[:2000] for k, v in raw.items() if isinstance(v, str) and k != "csrf_token"}
