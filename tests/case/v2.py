@@ -11,7 +11,7 @@ from typing import Any
 from oligoboard.case.convert import upgrade_v1
 from oligoboard.case.models import Case
 from oligoboard.case.validate import parse_case
-from tests.support.cases import BASE, doc
+from tests.support.cases import BASE, doc_on
 
 BASE2: dict[str, Any] = upgrade_v1(BASE)
 
@@ -26,7 +26,7 @@ def scan(scan_id: str, day: str | None, *findings: tuple[str, str | None], **fie
 
 def doc2(**changes: Any) -> dict[str, Any]:
     """The case@2 baseline with top-level keys replaced (`tests.support.cases.doc` on `BASE2`)."""
-    return doc(BASE2, **changes)
+    return doc_on(BASE2, **changes)
 
 
 def build2(**changes: Any) -> Case:

@@ -70,10 +70,14 @@ def lesion(i: int, organ: str, base: Mapping[str, Any] | None = None, **fields: 
     return out
 
 
-def doc(_base: Mapping[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
-    """The baseline (`_base`, default the case@1 `BASE`) with top-level keys replaced; nested dict values
-    are merged one level deep."""
-    out: dict[str, Any] = copy.deepcopy(dict(_base) if _base is not None else BASE)
+def doc(**changes: Any) -> dict[str, Any]:
+    """The case@1 baseline with top-level keys replaced; nested dict values are merged one level deep."""
+    return doc_on(BASE, **changes)
+
+
+def doc_on(base: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
+    """`base` (a case@1 or case@2 baseline) with top-level keys replaced, nested dicts merged one level."""
+    out: dict[str, Any] = copy.deepcopy(dict(base))
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = {**out[key], **value}
