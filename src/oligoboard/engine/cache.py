@@ -137,10 +137,11 @@ def cache_path(key: str) -> Path:
 def read_cached(key: str) -> EngineArtifacts | None:
     """The cached artifacts for `key`, or None when absent, unreadable, corrupt or of another key/format."""
     payload = _read_payload(key)
-    if payload is None or not isinstance(payload.get("artifacts"), bytes):
+    blob = None if payload is None else payload.get("artifacts")
+    if not isinstance(blob, bytes):
         return None
     try:
-        artifacts = pickle.loads(payload["artifacts"])
+        artifacts = pickle.loads(blob)
     except Exception:  # a truncated or foreign blob can raise almost anything while unpickling
         return None
     if not isinstance(artifacts, EngineArtifacts) or artifacts.key != key:
