@@ -95,6 +95,16 @@ def test_pydantic_still_validates_with_plugins_disabled() -> None:
     assert out.stdout.split() == ["refused", "False"]
 
 
+def test_validate_reads_answer_keys_without_the_knowledge_specs(warm_cache: None) -> None:
+    """`validate` takes the answer keys from the cache file alone (engine/cache.py, format 4): unpickling the
+    knowledge base would import and rebuild every spec model, ≈ 40 ms of its start-up."""
+    loaded = _loaded("validate", str(CASE))
+    assert "oligoboard.knowledge.spec" not in loaded
+    assert "oligoboard.engine.knowledge_base" not in loaded
+
+
 def test_the_probe_sees_imports(warm_cache: None) -> None:
     """The check above is only worth something if a heavy import does show up: assess needs pydantic."""
-    assert "pydantic" in _loaded("assess", "--json", str(CASE))
+    loaded = _loaded("assess", "--json", str(CASE))
+    assert "pydantic" in loaded
+    assert "oligoboard.knowledge.spec" in loaded  # so the validate check above can fail

@@ -118,6 +118,20 @@ def test_concurrent_writers_leave_a_valid_file(cache_dir: Path, small_tree: Path
     assert [p.name for p in cache_dir.iterdir()] == [cache.cache_path(key).name]  # no temporary file left
 
 
+def test_answer_keys_are_read_apart_and_equal_the_knowledge_bases(cache_dir: Path) -> None:
+    """`validate` reads only the answer keys (no knowledge-base unpickling); they must be the ones `assess`
+    checks, and a missing or foreign file gives None (then the full load) rather than a wrong list."""
+    key = cache.cache_key()
+    assert cache.read_cached_answer_keys(key) is None  # nothing written yet
+    artifacts = cache.load_artifacts()
+    keys = cache.read_cached_answer_keys(key)
+    assert keys is not None and len(keys) > 0
+    assert list(keys) == artifacts.kb.answer_keys
+    assert cache.read_cached_answer_keys("0" * 64) is None
+    cache.cache_path(key).write_bytes(pickle.dumps({"format": cache.CACHE_FORMAT, "key": key}))
+    assert cache.read_cached_answer_keys(key) is None
+
+
 def test_cached_engine_answers_like_a_fresh_one(cache_dir: Path, engine: Engine) -> None:
     cache.load_artifacts()  # writes the packaged knowledge's file
     cached = cache.read_cached(cache.cache_key())

@@ -31,16 +31,17 @@ from typing import TYPE_CHECKING
 
 from oligoboard import __version__
 from oligoboard.engine.backends.base import CompiledArtifacts
-from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.layout import Statement
 from oligoboard.knowledge.files import KNOWLEDGE_DIR, content_hash
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # unpickling the artifacts imports these; `validate` reads only the answer keys
     from oligoboard.documents import Document
+    from oligoboard.engine.knowledge_base import KnowledgeBase
 
 #: bump when the pickled layout changes in a way the source fingerprint would not catch
-#: (2: the executor's code object is stored marshalled next to its source; 3: parsed radiotherapy documents)
-CACHE_FORMAT = 3
+#: (2: the executor's code object is stored marshalled next to its source; 3: parsed radiotherapy documents;
+#: 4: the artifacts are pickled inside the payload, next to the answer keys, so these load on their own)
+CACHE_FORMAT = 4
 #: knowledge folders read at run time by the domain packages (not compiled): cached as parsed documents
 PARSED_FOLDERS = ("radiotherapy",)
 ENGINE_DIR = Path(__file__).parent
@@ -135,17 +136,41 @@ def cache_path(key: str) -> Path:
 
 def read_cached(key: str) -> EngineArtifacts | None:
     """The cached artifacts for `key`, or None when absent, unreadable, corrupt or of another key/format."""
+    payload = _read_payload(key)
+    blob = None if payload is None else payload.get("artifacts")
+    if not isinstance(blob, bytes):
+        return None
     try:
-        data = cache_path(key).read_bytes()
-        payload = pickle.loads(data)
+        artifacts = pickle.loads(blob)
+    except Exception:  # a truncated or foreign blob can raise almost anything while unpickling
+        return None
+    if not isinstance(artifacts, EngineArtifacts) or artifacts.key != key:
+        return None
+    return artifacts
+
+
+def read_cached_answer_keys(key: str) -> tuple[str, ...] | None:
+    """The answer keys cached for `key` without unpickling the knowledge base, or None (as `read_cached`).
+
+    Why apart: `validate` only checks answer keys, and unpickling the full knowledge base imports and
+    rebuilds every knowledge spec model (≈ 40 ms of its start-up, docs/architecture.md "Start-up").
+    """
+    payload = _read_payload(key)
+    keys = None if payload is None else payload.get("answer_keys")
+    if not isinstance(keys, tuple) or not all(isinstance(k, str) for k in keys):
+        return None
+    return keys
+
+
+def _read_payload(key: str) -> dict[str, object] | None:
+    """The outer payload of the cache file for `key` (the artifacts still pickled inside), or None."""
+    try:
+        payload = pickle.loads(cache_path(key).read_bytes())
     except Exception:  # a truncated or foreign file can raise almost anything while unpickling
         return None
     if not isinstance(payload, dict) or payload.get("format") != CACHE_FORMAT or payload.get("key") != key:
         return None
-    artifacts = payload.get("artifacts")
-    if not isinstance(artifacts, EngineArtifacts) or artifacts.key != key:
-        return None
-    return artifacts
+    return payload
 
 
 #: cached builds kept per cache folder: every knowledge or code change makes a new key, and the old files
@@ -168,8 +193,14 @@ def _evict_old(folder: Path, keep: int = MAX_ENTRIES) -> None:
 def write_cached(artifacts: EngineArtifacts) -> Path | None:
     """Store atomically (temporary file + os.replace); None when the location is not writable."""
     target = cache_path(artifacts.key)
+    inner = pickle.dumps(artifacts, protocol=pickle.HIGHEST_PROTOCOL)
     blob = pickle.dumps(
-        {"format": CACHE_FORMAT, "key": artifacts.key, "artifacts": artifacts},
+        {
+            "format": CACHE_FORMAT,
+            "key": artifacts.key,
+            "answer_keys": tuple(artifacts.kb.answer_keys),
+            "artifacts": inner,
+        },
         protocol=pickle.HIGHEST_PROTOCOL,
     )
     tmp_name: str | None = None
@@ -242,3 +273,18 @@ def default_artifacts() -> EngineArtifacts:
 def default_artifacts_if_loaded() -> EngineArtifacts | None:
     """The packaged artifacts if this process already has them (never triggers a load)."""
     return default_artifacts() if default_artifacts.cache_info().currsize else None
+
+
+def default_answer_keys() -> tuple[str, ...]:
+    """The packaged knowledge base's answer keys: from the cache file alone when it is valid (`validate`).
+
+    A process that already holds the artifacts uses them; a missing or stale cache loads them as
+    `Engine()` would (compile once, write the cache), so the keys are always those `assess` checks.
+    """
+    loaded = default_artifacts_if_loaded()
+    if loaded is None:
+        keys = read_cached_answer_keys(cache_key())
+        if keys is not None:
+            return keys
+        loaded = default_artifacts()
+    return tuple(loaded.kb.answer_keys)

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from oligoboard.knowledge._factories import empty_dict, empty_list
+
 
 class _Info(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -119,7 +121,7 @@ class Arm(_Info):
 
 class Endpoints(_Info):
     primary: list[str] = Field(min_length=1)
-    secondary: list[str] = Field(default_factory=list)
+    secondary: list[str] = Field(default_factory=empty_list)
 
 
 class Accrual(_Info):
@@ -147,14 +149,14 @@ class TrialInfo(_Info):
     status: str = Field(min_length=1)
     recruiting: bool
     setting: list[EstroEortcState] = Field(min_length=1)
-    countries: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=empty_list)
     arms: list[Arm] = Field(min_length=1)
     endpoints: Endpoints
     result: str | None = None
     result_note: str | None = None
     counting: str = Field(min_length=1)
-    conflicts: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=empty_list)
+    notes: list[str] = Field(default_factory=empty_list)
 
     @field_validator("setting")
     @classmethod
@@ -215,10 +217,10 @@ class FileInfo(_Info):
     """`info:` of a knowledge file; `FILE_KEYS` says which keys each folder may set."""
 
     # classification
-    choices: list[str] = Field(default_factory=list)
-    counting_choices: list[str] = Field(default_factory=list)
-    groups: dict[Literal["low", "intermediate", "high"], PrognosticGroup] = Field(default_factory=dict)
-    caveats: list[str] = Field(default_factory=list)
+    choices: list[str] = Field(default_factory=empty_list)
+    counting_choices: list[str] = Field(default_factory=empty_list)
+    groups: dict[Literal["low", "intermediate", "high"], PrognosticGroup] = Field(default_factory=empty_dict)
+    caveats: list[str] = Field(default_factory=empty_list)
     organ_system_choice: str | None = None
     not_m1: str | None = None
     # guidelines
@@ -226,9 +228,9 @@ class FileInfo(_Info):
     language: str | None = None
     grading: str | None = None
     seed: str | None = None
-    differences_from_dlcg: list[str] = Field(default_factory=list)
-    guidance: list[GuidanceItem] = Field(default_factory=list)
-    state_reasons: dict[str, str] = Field(default_factory=dict)
+    differences_from_dlcg: list[str] = Field(default_factory=empty_list)
+    guidance: list[GuidanceItem] = Field(default_factory=empty_list)
+    state_reasons: dict[str, str] = Field(default_factory=empty_dict)
     ablative: AblativeInfo | None = None
     quote_da: str | None = None
     quote_da_corrected: str | None = None
@@ -243,15 +245,15 @@ class FileInfo(_Info):
     accrual: Accrual | None = None
     status: str | None = None
     recruiting: bool | None = None
-    setting: list[EstroEortcState] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    arms: list[Arm] = Field(default_factory=list)
+    setting: list[EstroEortcState] = Field(default_factory=empty_list)
+    countries: list[str] = Field(default_factory=empty_list)
+    arms: list[Arm] = Field(default_factory=empty_list)
     endpoints: Endpoints | None = None
     result: str | None = None
     result_note: str | None = None
     counting: str | None = None
-    conflicts: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=empty_list)
+    notes: list[str] = Field(default_factory=empty_list)
 
 
 class GradePart(_Info):
@@ -272,9 +274,9 @@ class RuleSetInfo(_Info):
     text_da: str | None = None
     text_da_corrected: str | None = None
     sbrt: bool = False
-    grades: list[GradePart] = Field(default_factory=list)
+    grades: list[GradePart] = Field(default_factory=empty_list)
     ablative_dose: AblativeInfo | None = None
-    alternative_to: list[str] = Field(default_factory=list)
+    alternative_to: list[str] = Field(default_factory=empty_list)
     applies_later_if: str = ""
     applies_later_if_da: str | None = None
     applies_later_if_da_corrected: str | None = None

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from oligoboard.knowledge._factories import empty_list
+
 Number = int | float
 Operator = Literal["<", "<=", ">", ">=", "band"]
 
@@ -68,7 +70,7 @@ class StatedFor(_Spec):
 
 class AlphaBetaRule(RtRule):
     alpha_beta_gy: Number = Field(gt=0)
-    tissues: list[str] = Field(default_factory=list)
+    tissues: list[str] = Field(default_factory=empty_list)
 
 
 class RegimenRule(RtRule):
@@ -88,7 +90,7 @@ class RegimenRule(RtRule):
     max_total_gy: Number | None = None
     min_fractions: int | None = None
     max_fractions: int | None = None
-    typical: list[str] = Field(default_factory=list)
+    typical: list[str] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _complete(self) -> RegimenRule:
@@ -140,7 +142,7 @@ class ReirradiationRule(RtRule):
 
 
 class StructureAliasRule(RtRule):
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=empty_list)
     #: The tissue of `alpha_beta.yaml` whose α/β converts this structure's doses to EQD2 (plan check of a
     #: plan in another fractionation); None when the knowledge holds no α/β for it.
     tissue: str | None = None

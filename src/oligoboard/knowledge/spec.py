@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from oligoboard.knowledge._factories import empty_list
 from oligoboard.knowledge.info import (
     CRITERION_KEYS,
     FILE_KEYS,
@@ -150,9 +151,9 @@ class KnowledgeFileSpec(_Spec):
     version: str | None = None
     date: str | None = None
     info: FileInfo = Field(default_factory=FileInfo)
-    definitions: list[DefinitionSpec] = Field(default_factory=list)
-    decision_lists: list[DecisionListSpec] = Field(default_factory=list)
-    rule_sets: list[RuleSetSpec] = Field(default_factory=list)
+    definitions: list[DefinitionSpec] = Field(default_factory=empty_list)
+    decision_lists: list[DecisionListSpec] = Field(default_factory=empty_list)
+    rule_sets: list[RuleSetSpec] = Field(default_factory=empty_list)
 
     _source_not_blank = field_validator("source")(_non_blank)
 
