@@ -29,7 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "c68dbfb"
-CASE = ROOT / "examples" / "cases"
+#: case@1 copies of the demo cases: the baseline CLI (c68dbfb) reads only case@1; both CLIs read these.
+CASE = ROOT / "tests" / "case" / "fixtures_v1"
 BUDGET_MS = 300
 
 COMMANDS: dict[str, list[str]] = {
