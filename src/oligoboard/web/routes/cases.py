@@ -261,19 +261,24 @@ async def decide(
     return RedirectResponse(f"/decisions/{decision.id}", status_code=303)
 
 
-@router.get("/decisions/{decision_id}")
-def decision_page(
-    request: Request, decision_id: int, p: Principal = Depends(permit("case:read"))
-) -> Response:
-    import json
-
+def _decision_with_case_id(request: Request, decision_id: int) -> tuple[Decision, str]:
+    """A stored decision and the id of the case it was made on (404 naming `decision_id` if none)."""
     with transaction(factory(request)) as session:
         decision = repo.get_decision(session, decision_id)
         if decision is None:
             raise NotFound("no such decision", [Problem("decision_id", "no decision has this id")])
         case_row = session.get(CaseRecord, decision.case_pk)
         assert case_row is not None
-        case_id = case_row.case_id
+        return decision, case_row.case_id
+
+
+@router.get("/decisions/{decision_id}")
+def decision_page(
+    request: Request, decision_id: int, p: Principal = Depends(permit("case:read"))
+) -> Response:
+    import json
+
+    decision, case_id = _decision_with_case_id(request, decision_id)
     assessment = json.loads(decision.assessment)
     current_knowledge = casework.engine().kb.full_version
     return render(
@@ -327,13 +332,7 @@ def decision_report(
     from oligoboard.store.clock import iso, utc_now
     from oligoboard.web.pdf import report_pdf
 
-    with transaction(factory(request)) as session:
-        decision = repo.get_decision(session, decision_id)
-        if decision is None:
-            raise NotFound("no such decision", [Problem("decision_id", "no decision has this id")])
-        case_row = session.get(CaseRecord, decision.case_pk)
-        assert case_row is not None
-        case_id = case_row.case_id
+    decision, case_id = _decision_with_case_id(request, decision_id)
     pdf = report_pdf(
         case_id=case_id,
         version=decision.case_version,
