@@ -8,31 +8,14 @@ from typing import Any
 import jinja2
 from fastapi.responses import HTMLResponse
 
-from oligoboard.report.palette import css_class
-
-
-def _words(value: object) -> str:
-    """A status or state word for people: `not_applicable` → `not applicable`, None → `unknown`."""
-    if value is None:
-        return "unknown"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value).replace("_", " ")
+from oligoboard.report.html.render import template_environment
+from oligoboard.report.labels import words
 
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("oligoboard.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["tone"] = css_class
-    env.filters["words"] = _words
+    env = template_environment("oligoboard.web")
+    env.filters["words"] = words
     return env
 
 

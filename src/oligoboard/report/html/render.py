@@ -14,17 +14,25 @@ import jinja2
 from oligoboard.report.palette import TONE_STYLE, css_class
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The template environment: package templates, autoescape on, undefined names are errors."""
+def template_environment(package: str) -> jinja2.Environment:
+    """A template environment over `package`'s `templates/`: autoescape on (strings from cases and DICOM files
+    arrive as text), undefined names are errors, and the one palette's `tone` filter. The web workspace
+    builds its own on this, so the pages and the reports escape and colour alike."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("oligoboard.report.html", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["tone"] = css_class
+    return env
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The report templates' environment (`template_environment`, plus the list of tones)."""
+    env = template_environment("oligoboard.report.html")
     env.globals["tones"] = sorted(TONE_STYLE)
     return env
 
