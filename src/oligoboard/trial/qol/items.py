@@ -75,7 +75,7 @@ def rows_from_records(
         names = [f"q{item - offset}" for item in missing]
         raise InputError(
             f"{source}: item column(s) {', '.join(names)} not found for {instrument}",
-            [Problem(f"{source}: column {n}", "column not found", "one column per item") for n in names],
+            [Problem(f"{source}: columns", f"{len(names)} item column(s) not found", "one column per item")],
         )
     problems: list[Problem] = []
     rows: list[ItemRow] = []
