@@ -87,6 +87,20 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
         for i, t in enumerate(times):
             at.add_row(f"{t:g}", *[_at(c["survival_at"][i]) for c in curves])
         out.append(at)
+    if summary.get("landmarks"):
+        marks = Table(title=f"Landmark survival with {level}% CI")
+        marks.add_column("years", justify="right")
+        names = list(summary["landmarks"])
+        for name in names:
+            marks.add_column(literal(name), justify="right")
+        first = summary["landmarks"][names[0]]
+        for i, mark in enumerate(first):
+            cells = []
+            for name in names:
+                point = summary["landmarks"][name][i]["survival"]
+                cells.append(_at({"estimable": True, **point}) if point else "not estimable")
+            marks.add_row(f"{mark['years']:g}", *cells)
+        out.append(marks)
     if any(c["rmst"] for c in curves):
         rm = Table(title="Restricted mean survival time")
         for name in ("group", "tau", "RMST (CI)"):
@@ -100,6 +114,7 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
         f"CI: {summary['ci_method']}",
         f"median follow-up (reverse KM): {_limits(summary['median_followup'])}",
     ]
+    lines.extend(f"note: {note}" for note in summary.get("notes", []))
     if summary["logrank"] is not None:
         lr = summary["logrank"]
         lines.append(f"log-rank: chi2 {lr['chi2']:.3f} on {lr['df']} df, p {lr['p']:.4g}")

@@ -7,13 +7,15 @@ reverse Kaplan–Meier and the CI method in words, so no number is shown without
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from oligoboard.trial.survival.cox import TIES, cox_by_group
 from oligoboard.trial.survival.data import SurvivalSample
 from oligoboard.trial.survival.followup_time import median_followup
 from oligoboard.trial.survival.kaplan_meier import CI_METHOD_TEXT, CiMethod, KaplanMeier, kaplan_meier
+from oligoboard.trial.survival.landmark import TimeUnit, landmark_survival
 from oligoboard.trial.survival.logrank import logrank
 from oligoboard.trial.survival.rmst import rmst_difference, rmst_of_curve
 
@@ -47,6 +49,8 @@ class SurvivalSummary(TypedDict):
     logrank: dict[str, object] | None
     cox: dict[str, object] | None
     rmst_difference: list[dict[str, object]] | None
+    landmarks: dict[str, list[dict[str, object]]] | None
+    notes: list[str]
 
 
 MEDIAN_RULE = "first time S(t) <= 0.5 (limits: first time the lower/upper band <= 0.5); null = not reached"
@@ -72,13 +76,34 @@ def summarise(
     alpha: float = 0.05,
     ci_method: CiMethod = "log-log",
     reference: str | None = None,
+    unit: TimeUnit | None = None,
 ) -> SurvivalSummary:
-    """The whole analysis of one endpoint; comparisons only when the sample has two or more groups."""
+    """The whole analysis of one endpoint; comparisons only when the sample has two or more groups.
+
+    `unit` (the data's time unit) adds landmark survival at 1, 2 and 3 years per curve. A Cox model is
+    not fitted when a group has no events (monotone likelihood: the HR would be 0 or infinite); `notes`
+    says so. Non-finite numbers never reach the JSON (they become null).
+    """
     overall = kaplan_meier(SurvivalSample(sample.durations, sample.events), alpha=alpha, ci_method=ci_method)
     grouped = sample.groups is not None and len(sample.group_labels()) >= 2
     per_group = curves(sample, alpha=alpha, ci_method=ci_method) if sample.groups is not None else []
     follow = median_followup(sample, alpha=alpha, ci_method=ci_method)
-    return {
+    notes: list[str] = []
+    eventless = [c.label for c in per_group if c.n_events == 0]
+    fit_cox = grouped and not eventless
+    if grouped and eventless:
+        notes.append("Cox model not fitted: a group has no events (hazard ratio not estimable)")
+    landmarks = (
+        {
+            (c.label if c.label is not None else "all"): [
+                m.as_dict() for m in landmark_survival(c, unit=unit)
+            ]
+            for c in [overall, *per_group]
+        }
+        if unit is not None
+        else None
+    )
+    summary: SurvivalSummary = {
         "n": sample.n,
         "events": sample.n_events,
         "ci_level": 1 - alpha,
@@ -88,13 +113,27 @@ def summarise(
         "overall": _curve(overall, at, tau, alpha),
         "groups": [_curve(c, at, tau, alpha) for c in per_group],
         "logrank": logrank(sample).as_dict() if grouped else None,
-        "cox": cox_by_group(sample, reference=reference, alpha=alpha).as_dict() if grouped else None,
+        "cox": cox_by_group(sample, reference=reference, alpha=alpha).as_dict() if fit_cox else None,
         "rmst_difference": (
             [d.as_dict() for d in rmst_difference(sample, tau, reference=reference, alpha=alpha)]
             if grouped and tau is not None
             else None
         ),
+        "landmarks": landmarks,
+        "notes": notes,
     }
+    return _finite(summary)  # type: ignore[no-any-return]
+
+
+def _finite(value: Any) -> Any:
+    """The same structure with every non-finite float replaced by None (JSON has no Infinity or NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _limits(estimate: float | None, lower: float | None, upper: float | None) -> Limits:
