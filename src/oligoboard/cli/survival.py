@@ -100,9 +100,13 @@ def survival(
         fmt = plot.suffix.lower().lstrip(".")
         image = render_km_plot(curves(sample, ci_method=ci), fmt=fmt, time_label=time)  # type: ignore[arg-type]
         handle, temp = tempfile.mkstemp(dir=plot.parent, prefix=".km-", suffix=plot.suffix)
-        with os.fdopen(handle, "wb") as out:
-            out.write(image)
-        os.replace(temp, plot)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(image)
+            os.replace(temp, plot)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
     if json_out:
         print_json(summary)
         return
