@@ -191,9 +191,17 @@ class _Mapper:
         for it in self.items:
             if it.type == "ImagingStudy" and self.about_patient(it):
                 self.imaging_study(it)
+        # a bundle written by oligoboard lists local treatments as Procedures of their own
         self.explicit_treatments = any(
-            it.type == "Procedure" and self.identifier(it, C.TREATMENT_ID_SYSTEM) for it in self.items
+            it.type == "Procedure"
+            and (self.identifier(it, C.TREATMENT_ID_SYSTEM) or self.identifier(it, C.COURSE_ID_SYSTEM))
+            for it in self.items
         )
+        for it in self.items:
+            if it.type == "Observation" and _fact_code(it.resource.get("code")) == "known-none":
+                value = it.resource.get("valueString")
+                if value in (*LISTS, "answers"):
+                    self.known_none.add(str(value))
         handlers = {
             "Observation": self.observation,
             "MedicationRequest": self.medication,
@@ -653,6 +661,9 @@ class _Mapper:
                 texts += [f"{code} {display}" for _, code, display in codings(value)]
                 if isinstance(comp.get("valueString"), str):
                     texts.append(comp["valueString"])
+        if driver_fact in DRIVERS and (present or absent):
+            self.set_driver(it, driver_fact, "positive" if present else "negative")
+            return
         if not genes:
             entry.skip("no gene studied among the case@2 drivers")
             return
@@ -823,7 +834,7 @@ class _Mapper:
             return
         section, _, field_name = name.partition(".")
         allowed = {
-            "tumour": {"histology_confirmed", "drivers.not_tested"},
+            "tumour": {"histology", "histology_confirmed"},
             "primary": {"status", "radically_treatable"},
             "history": {"polymetastatic_before", "omd_before", "prior_thoracic_rt"},
             "staging": {"mediastinal_staging"},
@@ -856,8 +867,8 @@ class _Mapper:
         names += [display for _, _, display in codings(concept)]
         text = " ".join(names)
         drugs = self.drugs(text)
-        line_fact = _fact_ext(res, "line")
-        if not drugs and line_fact is None:
+        explicit = _fact_ext(res, "systemic-line") is True
+        if not drugs and not explicit:
             entry.skip("medication not in the anticancer drug table: not a line of systemic therapy")
             return
         if it.type == "MedicationRequest":
@@ -870,8 +881,10 @@ class _Mapper:
             end = end_of(res, "effective") or (start if "effectiveDateTime" in res else None)
         self.seen(start)
         self.seen(end)
-        regimen = (concept.get("text") if isinstance(concept, Mapping) else None) or "-".join(drugs)
-        line: dict[str, Any] = {"regimen": regimen, "_drugs": drugs, "_item": it}
+        regimen = (concept.get("text") if isinstance(concept, Mapping) else None) or "-".join(drugs) or None
+        line: dict[str, Any] = {"_drugs": drugs, "_item": it, "_explicit": explicit}
+        if regimen is not None:
+            line["regimen"] = regimen
         entry.use(
             "medicationCodeableConcept" if "medicationCodeableConcept" in res else "medicationReference"
         )
@@ -925,8 +938,8 @@ class _Mapper:
                 (
                     m
                     for m in merged
-                    if "line" not in line
-                    and "line" not in m
+                    if not line["_explicit"]
+                    and not m["_explicit"]
                     and m.get("start_date") is not None
                     and m.get("start_date") == line.get("start_date")
                 ),
@@ -943,7 +956,8 @@ class _Mapper:
         for line in merged:
             drugs = line.pop("_drugs")
             line.pop("_item")
-            if "category" not in line:
+            explicit = line.pop("_explicit")
+            if "category" not in line and not explicit:
                 classes = {C.DRUG_CLASS[d] for d in drugs}
                 category = None
                 if classes == {"chemo"}:
