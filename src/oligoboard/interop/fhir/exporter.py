@@ -159,7 +159,7 @@ def summary_of_export(bundle: Mapping[str, Any]) -> Json:
     guidance, group = resources["GuidanceResponse"], resources["RequestGroup"]
 
     def ext(action: Mapping[str, Any], name: str) -> str:
-        return next(e["valueCode"] for e in action["extension"] if e["url"] == C.FACT_EXT + name)
+        return str(next(e["valueCode"] for e in action["extension"] if e["url"] == C.FACT_EXT + name))
 
     sections = {a["id"]: a.get("action", []) for a in group["action"]}
     return {

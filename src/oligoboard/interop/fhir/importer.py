@@ -528,7 +528,8 @@ class _Mapper:
             entry.use("code")
             entry.skip("pathological TNM category: case@2 records the clinical T and N only")
         elif has_code(concept, C.SNOMED, C.SCT_STAGE_GROUP_CLINICAL) or C.PROFILE_STAGE_GROUP in prof:
-            entry.use("code", "hasMember")
+            entry.use("code")
+            entry.use("hasMember")
             entry.skip("stage group: case@2 has no stage group; T and N come from their own Observations")
         elif has_code(concept, C.LOINC, C.LOINC_HISTOLOGY):
             self.histology(it)
@@ -876,6 +877,11 @@ class _Mapper:
             period = timing.get("repeat", {}).get("boundsPeriod", {})
             start, end = date_of(period.get("start")), date_of(period.get("end"))
             used = "dosageInstruction[0].timing.repeat.boundsPeriod"
+            events = sorted(d for e in timing.get("event", []) if (d := date_of(e)) is not None)
+            if start is None and events:
+                # the days it was to be given; a completed request was given on them
+                start, used = events[0], "dosageInstruction[0].timing.event"
+                end = events[-1] if res.get("status") == "completed" else None
         else:
             used, start = start_of(res, "effective")
             end = end_of(res, "effective") or (start if "effectiveDateTime" in res else None)
