@@ -38,10 +38,8 @@ def resources_of_patient(patient_id: str) -> list[dict[str, Any]]:
     for path in mcode_examples():
         text = path.read_text(encoding="utf-8")
         data = json.loads(text)
-        if (
-            data["resourceType"] != "Bundle"
-            and f"Patient/{patient_id}" in text
-            or data.get("id") == patient_id
-        ):
+        if (data["resourceType"] != "Bundle" and f"Patient/{patient_id}" in text) or data.get(
+            "id"
+        ) == patient_id:
             out.append(data)
     return out

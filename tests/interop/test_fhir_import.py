@@ -4,6 +4,7 @@ value), and the mapping never invents a fact (docs/fhir.md)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -214,5 +215,5 @@ def test_what_is_not_fhir_is_refused(document: object) -> None:
 
 def test_the_case_problems_are_returned_not_raised() -> None:
     late = {**PATIENT, "birthDate": "2030-01-01"}
-    result = import_resources([late], assessment_date=__import__("datetime").date(2026, 1, 1))
+    result = import_resources([late], assessment_date=date(2026, 1, 1))
     assert [p.path for p in result.problems] == ["patient.birth_date"]

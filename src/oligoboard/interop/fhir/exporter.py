@@ -41,8 +41,8 @@ def summary_of_assessment(assessment: Mapping[str, Any]) -> Json:
     """What the export must carry, read from the contract: for the round-trip test and the CDS cards."""
     return {
         "knowledge_version": assessment["knowledge_version"],
-        "recommendations": [(r["id"], r["status"], r.get("grade")) for r in assessment["recommendations"]],
-        "trials": [(t["id"], t["status"], t["verdict"]) for t in assessment["trials"]],
+        "recommendations": [[r["id"], r["status"], r.get("grade")] for r in assessment["recommendations"]],
+        "trials": [[t["id"], t["status"], t["verdict"]] for t in assessment["trials"]],
         "missing": missing_facts(assessment),
     }
 
@@ -165,9 +165,9 @@ def summary_of_export(bundle: Mapping[str, Any]) -> Json:
     return {
         "knowledge_version": guidance["moduleUri"].removeprefix(KNOWLEDGE_URI).replace("%20", " "),
         "recommendations": [
-            (a["id"], ext(a, "status"), a.get("prefix")) for a in sections["recommendations"]
+            [a["id"], ext(a, "status"), a.get("prefix")] for a in sections["recommendations"]
         ],
-        "trials": [(a["id"], ext(a, "status"), ext(a, "verdict")) for a in sections["trials"]],
+        "trials": [[a["id"], ext(a, "status"), ext(a, "verdict")] for a in sections["trials"]],
         "missing": [
             f["code"][0]["code"] for d in guidance.get("dataRequirement", []) for f in d.get("codeFilter", [])
         ],
