@@ -217,3 +217,140 @@ def test_the_case_problems_are_returned_not_raised() -> None:
     late = {**PATIENT, "birthDate": "2030-01-01"}
     result = import_resources([late], assessment_date=date(2026, 1, 1))
     assert [p.path for p in result.problems] == ["patient.birth_date"]
+
+
+def _med(rid: str, kind: str, drug: str, day: str, **fields: Any) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": kind,
+        "id": rid,
+        "status": "completed",
+        "medicationCodeableConcept": {
+            "coding": [
+                {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "0", "display": drug}
+            ]
+        },
+        "subject": SUBJECT,
+        **fields,
+    }
+    if kind == "MedicationAdministration":
+        resource["effectiveDateTime"] = day
+    else:
+        resource["intent"] = "order"
+        resource["dosageInstruction"] = [{"timing": {"repeat": {"boundsPeriod": {"start": day}}}}]
+    return resource
+
+
+def test_agents_of_one_day_are_one_line_and_supportive_drugs_are_no_line() -> None:
+    resources = [
+        PATIENT,
+        _med("a1", "MedicationAdministration", "CARBOplatin", "2026-02-01"),
+        _med("a2", "MedicationAdministration", "pemetrexed 500 MG", "2026-02-01"),
+        _med("r1", "MedicationRequest", "pembrolizumab 25 MG/ML", "2026-02-01", status="active"),
+        _med("d1", "MedicationAdministration", "dexamethasone 4 MG", "2026-02-01"),
+        _med("x1", "MedicationRequest", "osimertinib 80 MG", "2026-01-01", status="entered-in-error"),
+    ]
+    result = import_resources(resources)
+    assert result.case["systemic_therapy"] == [
+        {
+            "regimen": "carboplatin-pemetrexed-pembrolizumab",
+            "category": "chemo_io",
+            "start_date": "2026-02-01",
+            "end_date": "2026-02-01",
+        }
+    ]
+    reasons = {e.id: e.not_mapped for e in result.report.resources}
+    assert "not a line of systemic therapy" in reasons["d1"][0]
+    assert "voided" in reasons["x1"][0]
+
+
+def test_a_completed_rt_course_summary_is_a_course_and_a_treatment_of_unstated_modality() -> None:
+    secondary = {
+        "resourceType": "Condition",
+        "id": "met1",
+        "subject": SUBJECT,
+        "code": {"coding": [{"system": C.ICD10CM, "code": "C79.71"}]},
+        "onsetDateTime": "2026-03-01",
+    }
+    tumour = {
+        "resourceType": "BodyStructure",
+        "id": "tum1",
+        "patient": SUBJECT,
+        "extension": [{"url": C.EXT_RELATED_CONDITION, "valueReference": {"reference": "Condition/met1"}}],
+    }
+    course = {
+        "resourceType": "Procedure",
+        "id": "rt1",
+        "meta": {"profile": [C.PROFILE_RT_SUMMARY]},
+        "status": "completed",
+        "code": {"coding": [{"system": C.SNOMED, "code": C.SCT_RT_COURSE}]},
+        "subject": SUBJECT,
+        "performedPeriod": {"start": "2026-04-01", "end": "2026-04-08"},
+        "extension": [
+            {
+                "url": C.EXT_RT_MODALITY_TECHNIQUE,
+                "extension": [
+                    {
+                        "url": C.MCODE + "mcode-radiotherapy-technique",
+                        "valueCodeableConcept": {"coding": [{"system": C.SNOMED, "code": "1156530009"}]},
+                    }
+                ],
+            },
+            {
+                "url": C.EXT_RT_DOSE,
+                "extension": [
+                    {"url": "volume", "valueReference": {"reference": "BodyStructure/tum1"}},
+                    {
+                        "url": "totalDoseDelivered",
+                        "valueQuantity": {"value": 4500, "system": C.UCUM, "code": "cGy"},
+                    },
+                    {"url": "fractionsDelivered", "valueUnsignedInt": 3},
+                ],
+            },
+        ],
+    }
+    result = import_resources([PATIENT, secondary, tumour, course])
+    assert result.case["radiotherapy_courses"] == [
+        {
+            "id": "rt1",
+            "target": "tum1",
+            "technique": "vmat",
+            "total_dose_gy": 45,
+            "fractions": 3,
+            "start_date": "2026-04-01",
+            "end_date": "2026-04-08",
+        }
+    ]
+    # VMAT says nothing of SBRT vs conventional RT: the treatment's modality stays unknown
+    assert result.case["local_treatments"] == [
+        {"id": "rt1-given", "rt_course": "rt1", "target": "tum1", "date": "2026-04-01"}
+    ]
+
+
+def test_prefetch_bundles_in_a_list_are_flattened_and_repeats_mapped_once() -> None:
+    ecog = _obs("e1", C.LOINC, C.LOINC_ECOG, valueInteger=1)
+    search = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": ecog}, {"resource": ecog}],
+    }
+    result = import_resources([PATIENT, search])
+    assert result.case["patient"]["ecog"] == 1
+    assert [e.status for e in result.report.resources] == ["mapped", "mapped", "not_mapped"]
+    assert "repeats" in result.report.resources[2].not_mapped[0]
+
+
+def test_a_refuted_condition_is_not_mapped() -> None:
+    refuted = {
+        "resourceType": "Condition",
+        "id": "met1",
+        "subject": SUBJECT,
+        "verificationStatus": {
+            "coding": [
+                {"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "refuted"}
+            ]
+        },
+        "code": {"coding": [{"system": C.ICD10CM, "code": "C79.31"}]},
+        "onsetDateTime": "2026-03-01",
+    }
+    result = import_resources([PATIENT, refuted])
+    assert "metastatic_diagnosis_date" not in result.case
