@@ -134,5 +134,14 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
             text.append(" vs ")
             text.append_text(literal(summary["cox"]["reference"]))
         text.append("\n")
+    for d in summary.get("rmst_difference") or []:
+        text.append(
+            f"RMST difference to {d['tau']:g}: {d['difference']:.1f} ({d['lower']:.1f}–{d['upper']:.1f}), "
+            f"p {d['p']:.4g}: "
+        )
+        text.append_text(literal(d["group"]))
+        text.append(" − ")
+        text.append_text(literal(d["reference"]))
+        text.append("\n")
     out.append(text)
     return out
