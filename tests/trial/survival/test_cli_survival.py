@@ -60,6 +60,7 @@ def test_without_group_there_is_no_comparison(tmp_path: Path, capsys: pytest.Cap
     assert main(["survival", str(data), "--time", "days", "--event", "dead", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["groups"] == [] and out["logrank"] is None and out["cox"] is None
+    assert out["overall"]["landmarks"] is None  # no --unit: the years cannot be placed on the time axis
 
 
 def test_rich_view_fits_80_columns_and_names_the_ci_method(
@@ -182,9 +183,9 @@ def test_unit_adds_landmarks_at_1_2_3_years(tmp_path: Path, capsys: pytest.Captu
     data = _write_lung(tmp_path / "lung.csv")
     argv = ["survival", str(data), "--time", "days", "--event", "dead", "--group", "arm"]
     assert main([*argv, "--unit", "days", "--json"]) == 0
-    landmarks = json.loads(capsys.readouterr().out)["landmarks"]
-    assert list(landmarks) == ["all", "female", "male"]
-    one, two, three = landmarks["all"]
+    out = json.loads(capsys.readouterr().out)
+    assert [len(g["landmarks"]) for g in out["groups"]] == [3, 3]
+    one, two, three = out["overall"]["landmarks"]
     assert (one["years"], one["time"]) == (1, 365.25) and two["time"] == 730.5
     assert one["survival"]["survival"] == pytest.approx(0.409242, abs=5e-7) and three["survival"] is None
     assert main([*argv, "--unit", "fortnights"]) == 2

@@ -87,17 +87,17 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
         for i, t in enumerate(times):
             at.add_row(f"{t:g}", *[_at(c["survival_at"][i]) for c in curves])
         out.append(at)
-    if summary.get("landmarks"):
+    if summary["overall"].get("landmarks"):
         marks = Table(title=f"Landmark survival with {level}% CI")
         marks.add_column("years", justify="right")
-        names = list(summary["landmarks"])
-        for name in names:
-            marks.add_column(literal(name), justify="right")
-        first = summary["landmarks"][names[0]]
-        for i, mark in enumerate(first):
+        for curve in curves:
+            marks.add_column(
+                literal(curve["group"]) if curve["group"] is not None else Text("all"), justify="right"
+            )
+        for i, mark in enumerate(summary["overall"]["landmarks"]):
             cells = []
-            for name in names:
-                point = summary["landmarks"][name][i]["survival"]
+            for curve in curves:
+                point = curve["landmarks"][i]["survival"]
                 cells.append(_at({"estimable": True, **point}) if point else "not estimable")
             marks.add_row(f"{mark['years']:g}", *cells)
         out.append(marks)
@@ -133,6 +133,15 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
             text.append_text(literal(h["group"]))
             text.append(" vs ")
             text.append_text(literal(summary["cox"]["reference"]))
+        text.append("\n")
+    for d in summary.get("rmst_difference") or []:
+        text.append(
+            f"RMST difference to {d['tau']:g}: {d['difference']:.1f} ({d['lower']:.1f}–{d['upper']:.1f}), "
+            f"p {d['p']:.4g}: "
+        )
+        text.append_text(literal(d["group"]))
+        text.append(" − ")
+        text.append_text(literal(d["reference"]))
         text.append("\n")
     out.append(text)
     return out

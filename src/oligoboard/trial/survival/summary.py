@@ -35,6 +35,7 @@ class CurveSummary(TypedDict):
     median: Limits
     survival_at: list[dict[str, object]]
     rmst: dict[str, float] | None
+    landmarks: list[dict[str, object]] | None
 
 
 class SurvivalSummary(TypedDict):
@@ -49,7 +50,6 @@ class SurvivalSummary(TypedDict):
     logrank: dict[str, object] | None
     cox: dict[str, object] | None
     rmst_difference: list[dict[str, object]] | None
-    landmarks: dict[str, list[dict[str, object]]] | None
     notes: list[str]
 
 
@@ -93,16 +93,6 @@ def summarise(
     fit_cox = grouped and not eventless
     if grouped and eventless:
         notes.append("Cox model not fitted: a group has no events (hazard ratio not estimable)")
-    landmarks = (
-        {
-            (c.label if c.label is not None else "all"): [
-                m.as_dict() for m in landmark_survival(c, unit=unit)
-            ]
-            for c in [overall, *per_group]
-        }
-        if unit is not None
-        else None
-    )
     summary: SurvivalSummary = {
         "n": sample.n,
         "events": sample.n_events,
@@ -110,8 +100,8 @@ def summarise(
         "ci_method": CI_METHOD_TEXT[ci_method],
         "median_rule": MEDIAN_RULE,
         "median_followup": _limits(follow.estimate, follow.lower, follow.upper),
-        "overall": _curve(overall, at, tau, alpha),
-        "groups": [_curve(c, at, tau, alpha) for c in per_group],
+        "overall": _curve(overall, at, tau, alpha, unit),
+        "groups": [_curve(c, at, tau, alpha, unit) for c in per_group],
         "logrank": logrank(sample).as_dict() if grouped else None,
         "cox": cox_by_group(sample, reference=reference, alpha=alpha).as_dict() if fit_cox else None,
         "rmst_difference": (
@@ -119,7 +109,6 @@ def summarise(
             if grouped and tau is not None
             else None
         ),
-        "landmarks": landmarks,
         "notes": notes,
     }
     return _finite(summary)  # type: ignore[no-any-return]
@@ -140,7 +129,9 @@ def _limits(estimate: float | None, lower: float | None, upper: float | None) ->
     return {"estimate": estimate, "lower": lower, "upper": upper}
 
 
-def _curve(curve: KaplanMeier, at: Sequence[float], tau: float | None, alpha: float) -> CurveSummary:
+def _curve(
+    curve: KaplanMeier, at: Sequence[float], tau: float | None, alpha: float, unit: TimeUnit | None
+) -> CurveSummary:
     median = curve.median
     points: list[dict[str, object]] = []
     for t in at:
@@ -153,6 +144,7 @@ def _curve(curve: KaplanMeier, at: Sequence[float], tau: float | None, alpha: fl
         "median": _limits(median.estimate, median.lower, median.upper),
         "survival_at": points,
         "rmst": rmst_of_curve(curve, tau, alpha=alpha).as_dict() if tau is not None else None,
+        "landmarks": [m.as_dict() for m in landmark_survival(curve, unit=unit)] if unit is not None else None,
     }
 
 
