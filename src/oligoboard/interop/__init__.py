@@ -1,0 +1,1 @@
+"""Interoperability with hospital systems: FHIR R4 (mCODE) import/export and the CDS Hooks service."""
