@@ -374,11 +374,10 @@ _PRIMITIVES: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 @cache
-def _compiled(expression: str) -> Callable[[Any], list[Any]]:
+def _compiled(expression: str) -> Callable[..., list[Any]]:
     from fhirpathpy import compile as compile_fhirpath
 
-    compiled: Callable[[Any], list[Any]] = compile_fhirpath(expression)
-    return compiled
+    return compile_fhirpath(expression)
 
 
 def invariant_holds(key: str, node: Mapping[str, Any]) -> bool:
