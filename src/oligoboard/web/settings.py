@@ -23,7 +23,9 @@ class Settings:
     session_ttl_seconds: int = SESSION_TTL_SECONDS
     login_max_failures: int = LOGIN_MAX_FAILURES
     login_window_seconds: int = LOGIN_WINDOW_SECONDS
-    cds: CdsConfig = field(default_factory=CdsConfig)  # trusted EHRs of the CDS Hooks service (docs/cds-hooks.md)
+    cds: CdsConfig = field(
+        default_factory=CdsConfig
+    )  # trusted EHRs of the CDS Hooks service (docs/cds-hooks.md)
 
     @classmethod
     def from_env(cls, database_url: str, demo: bool = False) -> Settings:

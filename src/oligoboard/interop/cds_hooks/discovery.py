@@ -3,7 +3,8 @@
 The prefetch templates ask for what the FHIR importer reads to build a case (docs/fhir.md): the
 Patient, the cancer Conditions (primary and secondary), the Observations (TNM stage, performance status,
 tumour markers, genomics, imaging and disease status), the systemic therapy MedicationRequests and
-MedicationAdministrations, and the Procedures (surgery, radiotherapy courses). Each template stays inside
+MedicationAdministrations, the Procedures (surgery, radiotherapy courses), the BodyStructures (mCODE
+Tumor: one per lesion) and the ImagingStudies (the imaging timeline). Each template stays inside
 the specification's "Prefetch query restrictions" (an instance read, or a type-level search by the
 patient reference), so any CDS Client can satisfy it.
 """
@@ -23,6 +24,8 @@ PATIENT_VIEW_PREFETCH: dict[str, str] = {
     "medicationRequests": f"MedicationRequest?patient={PATIENT_TOKEN}",
     "medicationAdministrations": f"MedicationAdministration?patient={PATIENT_TOKEN}",
     "procedures": f"Procedure?patient={PATIENT_TOKEN}",
+    "bodyStructures": f"BodyStructure?patient={PATIENT_TOKEN}",
+    "imagingStudies": f"ImagingStudy?patient={PATIENT_TOKEN}",
 }
 
 

@@ -22,12 +22,14 @@ from typing import Any
 
 import httpx
 
+from oligoboard.errors import OligoboardError
 from oligoboard.interop.cds_hooks.auth import KeyStore, ReplayCache
 from oligoboard.interop.cds_hooks.cards import CardMaker, IssuedCard, build_cards
 from oligoboard.interop.cds_hooks.config import CdsConfig
 from oligoboard.interop.cds_hooks.discovery import Service
 from oligoboard.interop.cds_hooks.prefetch import PatientMismatch, PrefetchUnavailable, gather
 from oligoboard.interop.cds_hooks.validate import Issue, validate
+from oligoboard.web.problems import safe_message
 
 log = logging.getLogger("oligoboard.cds_hooks")
 
@@ -111,12 +113,17 @@ CaseBuilder = Callable[[list[dict[str, Any]]], tuple[dict[str, Any] | None, list
 def case_from_resources(
     resources: list[dict[str, Any]],
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-    """The FHIR importer's case@2 (branch `fhir`), or None with the importer's problems."""
-    from oligoboard.interop.fhir.importer import import_resources
+    """The FHIR importer's case@2 as of today (the chart is open now), or None with the contract's problems.
 
-    result = import_resources(resources)
-    problems = [(str(getattr(p, "path", "")), str(getattr(p, "message", p))) for p in result.problems]
-    return result.case, problems
+    Invalid FHIR raises the importer's `FhirInputError` (an `InputError`), which the caller answers 422.
+    """
+    from oligoboard.interop.fhir.importer import import_resources
+    from oligoboard.store.clock import utc_now
+
+    result = import_resources(resources, assessment_date=utc_now().date())
+    if result.problems:
+        return None, [(p.path, safe_message(p)) for p in result.problems]
+    return result.case, []
 
 
 def patient_view(
@@ -143,17 +150,17 @@ def patient_view(
     except PatientMismatch as exc:
         raise Refusal(422, operation_outcome("invalid", [("prefetch", str(exc))])) from exc
     patient_id = str(body["context"]["patientId"])
-    document, problems = build_case(gathered.resources)
+    try:
+        document, problems = build_case(gathered.resources)
+    except OligoboardError as exc:  # not FHIR R4: the problems name resource and element
+        issues = [(p.path, safe_message(p)) for p in exc.problems] or [("prefetch", exc.message)]
+        raise Refusal(422, operation_outcome("invalid", issues)) from exc
     assessment: dict[str, Any] | None = None
     if document is not None:
         try:
             assessment = assess(document)
-        except Exception as exc:  # the contract refused the imported case: said on a card, never raised
-            from oligoboard.errors import OligoboardError
-
-            if not isinstance(exc, OligoboardError):
-                raise
-            problems += [(p.path, p.message) for p in exc.problems] or [("<case>", exc.message)]
+        except OligoboardError as exc:  # the contract refused the imported case: said on a card
+            problems += [(p.path, safe_message(p)) for p in exc.problems] or [("<case>", "invalid case")]
     if assessment is None:
         card = no_case_card(patient_id, problems)
         cards, version = [card], ""
