@@ -148,9 +148,9 @@ def disease_state_card(assessment: Mapping[str, Any], maker: CardMaker) -> Issue
             for n in ("n_metastases", "n_intracranial", "n_extracranial", "n_organs")
         )
         + ".",
-        "",
-        f"Classified by: {clinical_text(ds['explain']['estro_eortc']['source'])}.",
     ]
+    if ds["estro_eortc"] is not None:
+        lines += ["", f"Classified by: {clinical_text(ds['explain']['estro_eortc']['source'])}."]
     if ds["missing"]:
         lines += ["", "Still missing (could change the state):", _bullets([_fact(f) for f in ds["missing"]])]
     if not ds["verified"]:
