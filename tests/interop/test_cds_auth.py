@@ -122,7 +122,7 @@ REFUSALS: list[tuple[str, Callable[[EhrKeys], str | None], str, str]] = [
     (
         "alg none",
         lambda k: jwt.encode(
-            {"iss": ISS, "aud": AUD}, None, algorithm="none", headers={"kid": "rsa-1", "typ": "JWT"}
+            {"iss": ISS, "aud": AUD}, "", algorithm="none", headers={"kid": "rsa-1", "typ": "JWT"}
         ),
         "alg is not one",
         "SHALL NOT be signed using the none algorithm",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +120,7 @@ def test_the_service_never_sends_a_response_that_fails_its_own_check(
     result = patient_view(body, PATIENT_VIEW, state, (), assess)
     assert validate("response", result.body).issues == []
 
-    real = service_module.build_cards
+    real = build_cards
 
     def broken(assessment: Any, pid: str) -> Any:
         cards = real(assessment, pid)
