@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck unit vignettes bench clean
 
-$(STAMP): pyproject.toml debian-packages.txt
+$(STAMP): pyproject.toml debian-packages.txt scripts/fetch-fhir-packages.sh
 	bash scripts/system-deps.sh
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@# editable installs would recompile src/ on every start (PYTHONDONTWRITEBYTECODE is set here): precompile once
 	$(BIN)/python -m compileall -q src
+	bash scripts/fetch-fhir-packages.sh $(VENV)/share/fhir
 	touch $(STAMP)
 
 install: $(STAMP)

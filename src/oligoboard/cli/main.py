@@ -26,6 +26,7 @@ from oligoboard.cli.assess import assess
 from oligoboard.cli.audit import audit_app
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
+from oligoboard.cli.fhir import export_fhir, import_fhir
 from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
@@ -78,6 +79,8 @@ app.command()(serve)
 app.command()(synth)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.command("import-fhir")(import_fhir)
+app.command("export-fhir")(export_fhir)
 
 
 def _report(prefix: str, message: str) -> None:

@@ -119,9 +119,10 @@ class _Mapper:
         for it in items:
             self.entries[it.index] = self.report.entry(it.index, it.type, it.id)
             if it.id:
-                self.by_ref[f"{it.type}/{it.id}"] = it
+                self.by_ref.setdefault(f"{it.type}/{it.id}", it)
             if it.full_url:
-                self.by_ref[it.full_url] = it
+                self.by_ref.setdefault(it.full_url, it)
+        self.items = self.usable(items)
         self.case: dict[str, Any] = {"schema": "oligoboard/case@2"}
         self.patient_ref: set[str] = set()
         self.primary: Item | None = None
@@ -136,6 +137,30 @@ class _Mapper:
         self.m0: list[tuple[Item, date | None]] = []
         self.fact_date: date | None = None
         self.explicit_treatments = False
+
+    def usable(self, items: list[Item]) -> list[Item]:
+        """The items to map: not a repeat of an earlier type/id (CDS prefetch bundles overlap), not voided
+        (entered in error, refuted, cancelled, not done). The others stay in the report with the reason."""
+        out: list[Item] = []
+        first: dict[str, Item] = {}
+        for it in items:
+            key = f"{it.type}/{it.id}" if it.id else None
+            if key is not None and key in first:
+                self.entries[it.index].skip(
+                    f"repeats {first[key].type} of entry {first[key].index}: mapped once"
+                )
+                continue
+            if key is not None:
+                first[key] = it
+            res = it.resource
+            status = res.get("status")
+            verification = {c for _, c, _ in codings(res.get("verificationStatus"))}
+            voided = status in _VOID_STATUS.get(it.type, {"entered-in-error"})
+            if voided or verification & {"refuted", "entered-in-error"}:
+                self.entries[it.index].skip("voided (status or verificationStatus): not mapped")
+                continue
+            out.append(it)
+        return out
 
     # -- helpers
     def e(self, it: Item) -> ResourceEntry:
@@ -528,7 +553,8 @@ class _Mapper:
             entry.use("code")
             entry.skip("pathological TNM category: case@2 records the clinical T and N only")
         elif has_code(concept, C.SNOMED, C.SCT_STAGE_GROUP_CLINICAL) or C.PROFILE_STAGE_GROUP in prof:
-            entry.use("code", "hasMember")
+            entry.use("code")
+            entry.use("hasMember")
             entry.skip("stage group: case@2 has no stage group; T and N come from their own Observations")
         elif has_code(concept, C.LOINC, C.LOINC_HISTOLOGY):
             self.histology(it)
@@ -876,6 +902,11 @@ class _Mapper:
             period = timing.get("repeat", {}).get("boundsPeriod", {})
             start, end = date_of(period.get("start")), date_of(period.get("end"))
             used = "dosageInstruction[0].timing.repeat.boundsPeriod"
+            events = sorted(d for e in timing.get("event", []) if (d := date_of(e)) is not None)
+            if start is None and events:
+                # the days it was to be given; a completed request was given on them
+                start, used = events[0], "dosageInstruction[0].timing.event"
+                end = events[-1] if res.get("status") == "completed" else None
         else:
             used, start = start_of(res, "effective")
             end = end_of(res, "effective") or (start if "effectiveDateTime" in res else None)
@@ -1117,12 +1148,9 @@ class _Mapper:
             entry.use("performedPeriod.end", "radiotherapy_courses[].end_date")
         self.course_of_proc[it.index] = course
         if not self.explicit_treatments and res.get("status") == "completed":
-            modality = {"sbrt": "sbrt", "srs": "srs"}.get(str(technique), "conventional_rt")
-            given: dict[str, Any] = {
-                "id": f"{course['id']}-given",
-                "modality": modality,
-                "rt_course": course["id"],
-            }
+            given: dict[str, Any] = {"id": f"{course['id']}-given", "rt_course": course["id"]}
+            if technique in ("sbrt", "srs"):  # IMRT/VMAT/3D say nothing of SBRT vs conventional: unknown
+                given["modality"] = technique
             if target:
                 given["target"] = target
             intent = self.intent_of(it)
@@ -1211,6 +1239,14 @@ class _Mapper:
         return ImportResult(case=ordered, report=self.report, problems=problems)
 
 
+#: statuses that mean "this did not happen / is not true"; every other type: entered-in-error only
+_VOID_STATUS: dict[str, set[str]] = {
+    "Observation": {"cancelled", "entered-in-error", "registered"},
+    "Procedure": {"not-done", "entered-in-error"},
+    "MedicationRequest": {"cancelled", "entered-in-error", "draft"},
+    "MedicationAdministration": {"not-done", "entered-in-error"},
+    "ImagingStudy": {"cancelled", "entered-in-error"},
+}
 _LINE_ORDER = [
     "line",
     "regimen",

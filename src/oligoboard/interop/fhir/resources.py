@@ -77,7 +77,19 @@ def items_of(data: object) -> tuple[list[Item], Json | None]:
     elif isinstance(data, Mapping) and isinstance(data.get("resourceType"), str):
         raw.append((data, None))
     elif isinstance(data, list):
-        raw.extend((r, None) for r in data)
+        for r in data:  # a prefetch list may hold search Bundles: their entries are the resources
+            if (
+                isinstance(r, Mapping)
+                and r.get("resourceType") == "Bundle"
+                and isinstance(r.get("entry"), list)
+            ):
+                raw.extend(
+                    (e["resource"], e.get("fullUrl") if isinstance(e.get("fullUrl"), str) else None)
+                    for e in r["entry"]
+                    if isinstance(e, Mapping) and isinstance(e.get("resource"), Mapping)
+                )
+            else:
+                raw.append((r, None))
     else:
         raise FhirInputError(
             "not FHIR: expected a Bundle, a resource or a list of resources",
