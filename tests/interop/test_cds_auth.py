@@ -263,3 +263,18 @@ def test_a_bad_config_names_the_field(raw: dict[str, Any], path: str) -> None:
         parse_config(raw, "cds.json")
     assert path in [p.path for p in refused.value.problems]
     assert "cds.json" in refused.value.message
+
+
+def test_serve_settings_read_the_config_named_by_the_environment(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oligoboard.web.settings import Settings
+
+    path = tmp_path / "cds.json"
+    path.write_text('{"base_url": "https://cds.example.org", "issuers": [{"iss": "x"}]}', encoding="utf-8")
+    monkeypatch.setenv("OLIGOBOARD_CDS_CONFIG", str(path))
+    with pytest.raises(InputError) as refused:  # `serve` exits 2 with this (cli/main)
+        Settings.from_env("sqlite://")
+    assert [p.path for p in refused.value.problems] == ["issuers[0]"]
+    monkeypatch.delenv("OLIGOBOARD_CDS_CONFIG")
+    assert Settings.from_env("sqlite://").cds.issuers == ()

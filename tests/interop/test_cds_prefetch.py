@@ -143,3 +143,10 @@ def test_a_patient_other_than_the_context_patient_is_a_mismatch() -> None:
             PATIENT_VIEW_PREFETCH,
             _http(SandboxEhr(EhrKeys(), [])),
         )
+
+
+def test_an_access_token_for_another_patient_is_a_mismatch() -> None:
+    body = hook_request("p1", prefetch=prefetch_of(_resources()))
+    body["fhirAuthorization"]["patient"] = "p2"
+    with pytest.raises(PatientMismatch, match=r"fhirAuthorization\.patient"):
+        gather(body, PATIENT_VIEW_PREFETCH, _http(SandboxEhr(EhrKeys(), [])))

@@ -238,22 +238,27 @@ def trials_card(assessment: Mapping[str, Any], maker: CardMaker) -> IssuedCard |
 
 
 def best_question(assessment: Mapping[str, Any]) -> tuple[str, str, int, list[str]] | None:
-    """(fact, question, verdicts it could change, what they are) for the fact that settles most."""
-    scores: dict[str, tuple[str, int, list[str]]] = {}
+    """(fact, question, verdicts it could change, what they are) for the fact that settles most.
+
+    Ties go to the fact that could change more recruiting trials, then to a case fact over a clinician's
+    attestation (data the record can hold), then by name, so the choice is stable.
+    """
+    scores: dict[str, tuple[str, int, int, list[str]]] = {}
     for q in assessment["next_best_questions"]:
-        scores[q["fact"]] = (q["question"] or _fact(q["fact"]), q["could_change"], list(q["trials"]))
+        text = q["question"] or _fact(q["fact"])
+        scores[q["fact"]] = (text, q["could_change"], q["could_change_recruiting"], list(q["trials"]))
     for rec in assessment["recommendations"]:
         if rec["status"] == "undetermined":
             for fact in rec["missing"]:
-                text, n, what = scores.get(fact, (_fact(fact), 0, []))
-                scores[fact] = (text, n + 1, [*what, recommendation_label(rec)])
+                text, n, recruiting, what = scores.get(fact, (_fact(fact), 0, 0, []))
+                scores[fact] = (text, n + 1, recruiting, [*what, recommendation_label(rec)])
     for fact in assessment["disease_state"]["missing"]:
-        text, n, what = scores.get(fact, (_fact(fact), 0, []))
-        scores[fact] = (text, n + 1, [*what, "the disease state"])
+        text, n, recruiting, what = scores.get(fact, (_fact(fact), 0, 0, []))
+        scores[fact] = (text, n + 1, recruiting, [*what, "the disease state"])
     if not scores:
         return None
-    fact = max(scores, key=lambda f: (scores[f][1], f.startswith("answers[") is False, f))
-    text, n, what = scores[fact]
+    fact = max(scores, key=lambda f: (scores[f][1], scores[f][2], answer_key(f) is None, f))
+    text, n, _recruiting, what = scores[fact]
     return fact, text, n, what
 
 

@@ -194,7 +194,7 @@ def gather(
         raise PrefetchUnavailable(
             missing, "not prefetched (or paginated), and no fhirServer with fhirAuthorization to fetch it"
         )
-    _check_patient(gathered.resources, context)
+    _check_patient(gathered.resources, context, request.get("fhirAuthorization"))
     return _deduplicated(gathered)
 
 
@@ -210,8 +210,12 @@ def _client(
     return FhirClient(http=http, base=server.rstrip("/"), token=token, timeout=timeout)
 
 
-def _check_patient(resources: list[dict[str, Any]], context: Mapping[str, Any]) -> None:
+def _check_patient(
+    resources: list[dict[str, Any]], context: Mapping[str, Any], authorization: object = None
+) -> None:
     patient_id = context.get("patientId")
+    if isinstance(authorization, dict) and authorization.get("patient", patient_id) != patient_id:
+        raise PatientMismatch("fhirAuthorization.patient is not the patient of context.patientId")
     for resource in resources:
         if resource.get("resourceType") == "Patient" and resource.get("id", patient_id) != patient_id:
             raise PatientMismatch("a Patient resource is not the patient of context.patientId")
