@@ -180,6 +180,19 @@ MUTATIONS: list[tuple[str, Callable[[Any], None], tuple[str, str], str]] = [
         "If suggestions are present, selectionBehavior MUST also be provided.",
     ),
     ("response-empty", _set("cards[0].links", []), ("cards[0].links", "json-empty"), "[] ... are prohibited"),
+    ("response-cards", _set("cards", ...), ("cards", "cardinality"), "cards | REQUIRED | array of Cards"),
+    (
+        "feedback-accepted",
+        _set("feedback", ...),
+        ("feedback", "cardinality"),
+        "SHALL be an object containing an array",
+    ),
+    (
+        "discovery-response",
+        _set("services", ...),
+        ("services", "cardinality"),
+        "SHALL be an object containing a list",
+    ),
     (
         "response-system-actions",
         _set("systemActions[0].type", "upsert"),

@@ -145,6 +145,9 @@ class Element:
     empty_ok: bool = False
     nullable: bool = False
     open: bool = False  # unknown keys allowed (a hook context defined elsewhere)
+    #: must be sent even when empty: the models say 0..* with `json-empty-behavior: present`, the spec
+    #: text says REQUIRED ("an object containing a `cards` array"; `services`; `feedback`)
+    present: bool = False
 
     @property
     def is_array(self) -> bool:
@@ -181,6 +184,7 @@ SERVICES = _e(
         _e("usageRequirements", "0..1", "string"),
         _e("version", "0..1", "string"),
         empty_ok=True,
+        present=True,
     ),
 )
 
@@ -263,6 +267,7 @@ RESPONSE = _e(
         ),
         invariants=("cds-resp-1", "cds-resp-6"),
         empty_ok=True,
+        present=True,
     ),
     # contentReference to cards.suggestions.actions: the same elements and invariant
     _e("systemActions", "0..*", "object", *_ACTION, invariants=("cds-resp-2",)),
@@ -290,6 +295,7 @@ FEEDBACK = _e(
         _e("outcomeTimestamp", "1..1", "instant"),
         invariants=("cds-fb-1", "cds-fb-2"),
         empty_ok=True,
+        present=True,
     ),
 )
 
@@ -414,9 +420,8 @@ def _check_object(element: Element, value: object, path: str, report: Report) ->
     if not isinstance(value, dict):
         _add(report, path, "type", "expected an object")
         return
-    if not value:
+    if not value:  # reported, and its required elements too
         _add(report, path, "json-empty", "an empty object is not allowed")
-        return
     children: tuple[Element, ...] = element.children
     if element.type == "context":
         children = HOOK_CONTEXTS.get(report.hook or "", ())
@@ -440,6 +445,8 @@ def _check_element(element: Element, parent: Mapping[str, Any], path: str, repor
     if element.name not in parent:
         if element.min > 0:
             _add(report, path, "cardinality", f"required ({element.min}..{element.max or '*'}) but absent")
+        elif element.present:
+            _add(report, path, "cardinality", "required (an empty array when there is nothing) but absent")
         return
     value = parent[element.name]
     if element.name == "hook" and path == "hook" and isinstance(value, str):
