@@ -286,3 +286,16 @@ def test_no_patient_value_reaches_the_log(
     logged = caplog.text
     assert "refused" in logged  # the 401 was logged, by its reason
     assert pid not in logged
+
+
+def test_a_record_that_makes_no_valid_case_gets_one_warning_card_naming_the_fields(
+    client: TestClient, keys: EhrKeys, resources: list[dict[str, Any]]
+) -> None:
+    future = json.loads(json.dumps(resources).replace("2026-06-01", "2031-06-01"))  # dated after "today"
+    response = _call(client, keys, hook_request(patient_id(future), prefetch=prefetch_of(future), fhir=False))
+    assert response.status_code == 200
+    (card,) = response.json()["cards"]
+    assert card["indicator"] == "warning" and "does not make a valid case" in card["summary"]
+    assert "`tumour.diagnosis_date`: is after assessment_date" in card["detail"]
+    assert "2031" not in card["detail"]
+    assert validate("response", response.json()).issues == []

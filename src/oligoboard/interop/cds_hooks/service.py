@@ -192,7 +192,7 @@ def no_case_card(patient_id: str, problems: list[tuple[str, str]]) -> IssuedCard
     return maker.card(
         "no-case",
         "",
-        "oligoboard cannot assess this patient yet: the record lacks facts it needs",
+        "oligoboard cannot assess this patient yet: the record does not make a valid case",
         detail,
         indicator="warning",
     )
