@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from oligoboard.errors import CaseValidationError, Problem
+from oligoboard.errors import CaseValidationError, Problem, safe_key
 from oligoboard.interop.fhir import codes as C
 from oligoboard.interop.fhir.report import ImportReport, ResourceEntry
 from oligoboard.interop.fhir.resources import (
@@ -878,7 +878,7 @@ class _Mapper:
             self.section(section)[field_name] = raw
             entry.use(value[0] if value else "value", name)
         else:
-            entry.skip(f"oligoboard fact code not known to this version: {section}")
+            entry.skip(f"oligoboard fact code not known to this version: {safe_key(section)}")
 
     # -- systemic therapy
     def medication(self, it: Item) -> None:

@@ -56,6 +56,11 @@ def _safe_id(value: object) -> str:
     return "<invalid id>"
 
 
+def _safe_type(value: str) -> str:
+    """A resourceType as it may appear in a message: resource type names are [A-Z][A-Za-z]+."""
+    return value if re.fullmatch(r"[A-Z][A-Za-z]{1,63}", value) else "<invalid resourceType>"
+
+
 def items_of(data: object) -> tuple[list[Item], Json | None]:
     """The resources of a Bundle (its entries) or of a list of resources, and the Bundle itself (or None)."""
     problems: list[Problem] = []
@@ -134,7 +139,7 @@ def validate_r4(items: list[Item], bundle: Json | None) -> None:
     if bundle is not None:
         shell = {k: v for k, v in bundle.items() if k != "entry"}
         targets.append((f"Bundle/{_safe_id(bundle.get('id'))}" if bundle.get("id") else "Bundle", shell))
-    targets += [(f"entry[{it.index}] {it.type}/{_safe_id(it.id)}", it.resource) for it in items]
+    targets += [(f"entry[{it.index}] {_safe_type(it.type)}/{_safe_id(it.id)}", it.resource) for it in items]
     for where, resource in targets:
         name = str(resource.get("resourceType"))
         try:
