@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from oligoboard.interop.cds_hooks.config import CdsConfig, load_config
 
 #: Session lifetime: a working day. The cookie and the server-side row expire together.
 SESSION_TTL_SECONDS = 8 * 3600
@@ -21,8 +23,12 @@ class Settings:
     session_ttl_seconds: int = SESSION_TTL_SECONDS
     login_max_failures: int = LOGIN_MAX_FAILURES
     login_window_seconds: int = LOGIN_WINDOW_SECONDS
+    cds: CdsConfig = field(
+        default_factory=CdsConfig
+    )  # trusted EHRs of the CDS Hooks service (docs/cds-hooks.md)
 
     @classmethod
     def from_env(cls, database_url: str, demo: bool = False) -> Settings:
         insecure = os.environ.get("OLIGOBOARD_INSECURE_COOKIES", "") == "1"
-        return cls(database_url=database_url, demo=demo, cookie_secure=not insecure)
+        cds = load_config(os.environ.get("OLIGOBOARD_CDS_CONFIG"))
+        return cls(database_url=database_url, demo=demo, cookie_secure=not insecure, cds=cds)
