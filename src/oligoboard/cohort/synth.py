@@ -363,7 +363,8 @@ def run(
     def after(part: Chunk) -> None:
         nonlocal done
         ids = [case_id_text(seed, i) for i in wanted if part.start <= i < part.start + part.size]
-        (temp / "cases").mkdir(exist_ok=True)
+        if ids:
+            (temp / "cases").mkdir(exist_ok=True)
         for doc in documents(reader, temp, part.index, ids):
             path = temp / "cases" / f"{doc['id']}.json"
             path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
