@@ -97,23 +97,35 @@ def _patient_draw(rng: np.random.Generator, which: I64) -> I64:
     return codes
 
 
-def _lesion_frame(rng: np.random.Generator, f: Arrays) -> Arrays:
-    """Per patient its k baseline lesions, then three potential new lesions (time points 1-3), in one block.
+def _lesion_frame(rng: np.random.Generator, f: Arrays, pd: Mask) -> Arrays:
+    """Per patient its k baseline lesions, then one potential new lesion per PD time point, in one block.
 
     Rows are grouped by patient and, within a patient, in lesion-number order (baseline 1..k, then the new
     ones in time order), so every table built from them is already sorted and every patient has a row.
+    New lesions appear only at PD time points (drawn before the lesions), so only those get a row.
     """
     n = len(f["assessment"])
     counts = f["lesions"]
-    block = counts + SLOTS - 1
+    potential = pd[:, 1:].sum(axis=1)
+    block = counts + potential
     m = int(block.sum())
     offsets = np.r_[0, np.cumsum(block)]
     owner = np.repeat(np.arange(n), block)
     position = np.arange(m) - np.repeat(offsets[:-1], block)  # 0-based within the patient
     base = position < counts[owner]
-    slot = np.where(base, 0, position - counts[owner] + 1)
+    pd_slot = np.nonzero(pd[:, 1:])[1] + 1  # grouped by patient, in time order
+    pd_first = np.r_[0, np.cumsum(potential)][:-1]
+    k = position - counts[owner]
+    slot = np.where(base, 0, pd_slot[np.where(base, 0, pd_first[owner] + k)] if len(pd_slot) else 0)
+    u = rng.random(m)
     new_organs = np.asarray([dist.ORGAN[0].index(o) for o in dist.NEW_LESION_ORGAN[0]])
-    organ = np.where(base, draw(rng, dist.ORGAN[1], m), new_organs[draw(rng, dist.NEW_LESION_ORGAN[1], m)])
+    base_cum = np.cumsum(dist.ORGAN[1]) / sum(dist.ORGAN[1])
+    new_cum = np.cumsum(dist.NEW_LESION_ORGAN[1]) / sum(dist.NEW_LESION_ORGAN[1])
+    organ = np.where(
+        base,
+        np.minimum(np.searchsorted(base_cum, u, side="right"), len(base_cum) - 1),
+        new_organs[np.minimum(np.searchsorted(new_cum, u, side="right"), len(new_cum) - 1)],
+    )
     return {
         "owner": owner,
         "offsets": offsets,
@@ -135,7 +147,7 @@ _LOW = np.asarray([1.0, 1.2, 0.9, 0.5, 0.0])
 _WIDTH = np.asarray([0.0, 0.3, 0.2, 0.3, 0.0])
 
 
-def _simulate(rng: np.random.Generator, f: Arrays, tp: Arrays, les: Arrays) -> Arrays:
+def _simulate(rng: np.random.Generator, f: Arrays, tp: Arrays, les: Arrays, draws: I64) -> Arrays:
     """Status and size of every lesion at every time point (-1: not there), and the forced progressions.
 
     Stored time point by time point (`status[j]` is one contiguous row of all lesions); returned transposed,
@@ -150,12 +162,11 @@ def _simulate(rng: np.random.Generator, f: Arrays, tp: Arrays, les: Arrays) -> A
     born = base.copy()
     current = status[0].copy()
     cur_size = size[0].copy()
-    new_flags = np.zeros((n, SLOTS - 1), dtype=np.bool_)
     forced = np.full((n, SLOTS), -1, dtype=np.int64)  # lesion row forced to progress, per time point
-    first_new = les["offsets"][:-1] + f["lesions"]  # row of the patient's first potential new lesion
+    potential = ~base
     for j in range(1, SLOTS):
         here = tp["exists"][:, j]
-        r = _patient_draw(rng, tp["which"][:, j - 1]).astype(np.int8)
+        r = draws[:, j].astype(np.int8)
         alive = born & here[owner]
         pd = here & (r == 3)
         eligible = alive & (current != CR)
@@ -171,21 +182,19 @@ def _simulate(rng: np.random.Generator, f: Arrays, tp: Arrays, les: Arrays) -> A
         nxt[current == CR] = CR
         factor = _LOW[nxt] + _WIDTH[nxt] * rng.random(m)
         new_size = np.clip(np.rint(cur_size * factor), 0, 300)
-        rows = first_new[new] + (j - 1)
+        rows = np.flatnonzero(potential & (les["slot"] == j) & new[owner])
         status[j] = np.where(alive, nxt, -1)
         status[j, rows] = NEW
         size[j] = np.where(alive, new_size, 0.0)
         size[j, rows] = les["size0"][rows]
         born[rows] = True
-        new_flags[new, j - 1] = True
         current = np.where(alive, nxt, current)
         current[rows] = NEW
         cur_size = np.where(alive, new_size, cur_size)
         cur_size[rows] = les["size0"][rows]
-    rank = np.cumsum(new_flags, axis=1)  # number of new lesions so far, per time point
-    number = np.where(
-        base, les["base_number"], f["lesions"][owner] + rank[owner, np.maximum(les["slot"] - 1, 0)]
-    )
+    realized = np.cumsum(born & ~base)  # new lesions so far in the chunk; per patient from its block start
+    before = np.r_[0, realized][les["offsets"][:-1]]
+    number = np.where(base, les["base_number"], f["lesions"][owner] + realized - before[owner])
     return {"status": status.T, "size": size.T, "born": born, "number": number, "forced": forced}
 
 
@@ -206,8 +215,12 @@ def timeline(rng: np.random.Generator, ids: Any, f: Arrays) -> tuple[dict[str, C
     """The child tables of one chunk, and per (patient, line) the response of its restaging (-1: none)."""
     n = len(f["assessment"])
     tp = _time_points(rng, f)
-    les = _lesion_frame(rng, f)
-    sim = _simulate(rng, f, tp, les)
+    draws = np.zeros((n, SLOTS), dtype=np.int64)
+    for j in range(1, SLOTS):
+        draws[:, j] = _patient_draw(rng, tp["which"][:, j - 1])
+    pd = tp["exists"] & (draws == 3)
+    les = _lesion_frame(rng, f, pd)
+    sim = _simulate(rng, f, tp, les, draws)
     owner, brain = les["owner"], les["brain"]
     status, size, born = sim["status"], sim["size"], sim["born"]
     mri = rng.random(n) < dist.BRAIN_MRI_SHARE
