@@ -238,24 +238,24 @@ def timeline(rng: np.random.Generator, ids: Any, f: Arrays) -> tuple[dict[str, C
     findings_known = f["lesions_known"][:, None] & ~(
         rng.random((n, 2 * SLOTS)) < dist.MISSING["scan_findings"]
     )
+    by_slot = status.T  # (time point, lesion), contiguous rows
     body_response = np.stack(
-        [_response(les["offsets"], np.where(brain, -1, status[:, j]), n) for j in range(SLOTS)], axis=1
+        [_response(les["offsets"], np.where(brain, -1, by_slot[j]), n) for j in range(SLOTS)], axis=1
     )
 
     # findings: a lesion there at a time point, recorded on its scan (brain lesions on the MRI only)
-    code = 2 * np.arange(SLOTS)[None, :] + brain[:, None]
-    recorded = (
-        (status >= 0)
-        & born[:, None]
-        & f["imaging_known"][owner][:, None]
-        & scan_exists[owner[:, None], code]
-        & findings_known[owner[:, None], code]
-    )
-    has = recorded.any(axis=1)
-    last = SLOTS - 1 - np.argmax(recorded[:, ::-1], axis=1)
-    final = SLOTS - 1 - np.argmax((status >= 0)[:, ::-1], axis=1)
-    rows = np.arange(len(owner))
-    summary_slot = np.where(has, last, final)
+    readable = (scan_exists & findings_known & f["imaging_known"][:, None]).ravel()
+    cell = owner * (2 * SLOTS) + brain  # flat (patient, scan code) index of the lesion at time point 0
+    recorded_by_slot = np.stack([(by_slot[j] >= 0) & readable[cell + 2 * j] for j in range(SLOTS)])
+    m = len(owner)
+    last = np.full(m, -1, dtype=np.int64)  # latest time point that recorded the lesion
+    final = np.zeros(m, dtype=np.int64)  # latest time point the lesion was there
+    for j in range(SLOTS):
+        last = np.where(recorded_by_slot[j], j, last)
+        final = np.where(by_slot[j] >= 0, j, final)
+    recorded = recorded_by_slot.T
+    rows = np.arange(m)
+    summary_slot = np.where(last >= 0, last, final)
     summary_status = status[rows, summary_slot]
     summary_size = size[rows, summary_slot]
     size_null = _missing(rng, "size_mm", len(owner))
@@ -306,7 +306,7 @@ def timeline(rng: np.random.Generator, ids: Any, f: Arrays) -> tuple[dict[str, C
         "findings_known": num(findings_known[s_owner, s_code], "BOOLEAN"),
     }
 
-    l_row, l_slot = np.nonzero(recorded)  # grouped by patient, then lesion, then time point
+    l_row, l_slot = np.nonzero(np.ascontiguousarray(recorded))  # by patient, then lesion, then time point
     f_code = 2 * l_slot + brain[l_row]
     out["imaging_findings"] = {
         "case_id": rows_of(ids, owner[l_row]),
