@@ -74,10 +74,6 @@ LATERALITY: Categorical = (("left", "right", "midline"), (0.45, 0.45, 0.10))
 #: Lung lesions are contralateral: an ipsilateral other-lobe nodule is T4, not a metastasis (case contract).
 LUNG_RELATION: Categorical = (("contralateral",), (1.0,))
 PATTERN: Categorical = (("discrete", "diffuse"), (0.97, 0.03))
-LESION_STATUS: Categorical = (
-    ("new", "stable", "responding", "progressing", "complete_response"),
-    (0.30, 0.30, 0.20, 0.15, 0.05),
-)
 #: Assumption: number of systemic lines by the assessment date.
 LINES: tuple[tuple[int, ...], tuple[float, ...]] = ((0, 1, 2, 3), (0.30, 0.45, 0.18, 0.07))
 CATEGORY: Categorical = (("chemo_io", "io", "chemo"), (0.60, 0.15, 0.25))
