@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 #: Session lifetime: a working day. The cookie and the server-side row expire together.
 SESSION_TTL_SECONDS = 8 * 3600
-#: Failed logins allowed per user name and per client address inside the window, then 429.
+#: Failed logins allowed per user name and per client address inside the window, then 429 for the
+#: lockout (counted in the database: restarts and other workers see the same count).
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW_SECONDS = 300
+LOGIN_LOCKOUT_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Settings:
     session_ttl_seconds: int = SESSION_TTL_SECONDS
     login_max_failures: int = LOGIN_MAX_FAILURES
     login_window_seconds: int = LOGIN_WINDOW_SECONDS
+    login_lockout_seconds: int = LOGIN_LOCKOUT_SECONDS
 
     @classmethod
     def from_env(cls, database_url: str, demo: bool = False) -> Settings:
