@@ -1,6 +1,7 @@
 """The case form: flat HTML form fields <-> a case@2 document, derived from the contract's own models.
 
-Each form field is named by its contract path (`imaging[1].findings[0].size_mm`), so a problem from
+Each form field is labelled in clinical words with its unit and the contract's check (`web/fields.py`),
+and named by its contract path (`imaging[1].findings[0].size_mm`), so a problem from
 `parse_case` lands next to the field of the same name without a mapping table, and a new model field
 appears on the form by itself. The form only reshapes and types text (a number typed as text becomes a
 number, "" is unknown); every check is the contract's, so the form refuses exactly what upload refuses.
@@ -21,6 +22,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from oligoboard.case.models import Case
+from oligoboard.web import fields
 
 Kind = Literal["text", "int", "float", "bool", "date", "choice"]
 #: Case fields the form does not show: the contract id is fixed, answers are given on the case page.
@@ -39,6 +41,8 @@ class Widget:
     value: str = ""
     error: str | None = None
     readonly: bool = False
+    #: the contract's check in words (`whole number 0–130`), shown next to the field
+    check: str = ""
 
 
 @dataclass
@@ -90,10 +94,6 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
     if inner is dt.date:
         return "date", ()
     return "text", ()
-
-
-def _label(name: str) -> str:
-    return name.rstrip("_").replace("_", " ")
 
 
 def _join(prefix: str, name: str) -> str:
@@ -226,15 +226,17 @@ def _section(
         sub_path = _join(path, key)
         annotation = info.annotation
         if (sub := _model_of(annotation)) is not None:
-            section.children.append(_section(sub, sub_path, _label(key), form, errors, readonly))
+            section.children.append(_section(sub, sub_path, fields.label(sub_path), form, errors, readonly))
         elif (item := _list_model_of(annotation)) is not None:
-            section.children.append(_list_section(item, sub_path, _label(key), form, errors, readonly))
+            title = fields.LIST_TITLES.get(fields.key_of(sub_path), fields.label(sub_path))
+            section.children.append(_list_section(item, sub_path, title, form, errors, readonly))
         else:
             kind, choices = _kind(annotation)
             section.fields.append(
                 Widget(
                     path=sub_path,
-                    label=_label(key),
+                    label=fields.label(sub_path),
+                    check=fields.check_text(info),
                     kind=kind,
                     choices=choices,
                     value=form.get(sub_path, ""),
@@ -256,8 +258,9 @@ def _list_section(
     filled = row_count(path, form)
     stated = form.get(f"{path}.rows", "")
     total = max(filled + BLANK_ROWS, int(stated) if stated.isdigit() else 0)
+    item = fields.label(path, unit=False)
     rows = [
-        _section(model, f"{path}[{i}]", f"{title} {i + 1}", form, errors, readonly)
+        _section(model, f"{path}[{i}]", f"{item} {i + 1}", form, errors, readonly)
         for i in range(min(total, MAX_ROWS))
     ]
     return Section(
