@@ -62,21 +62,30 @@ def case_list(
     q: str = "",
     state: str = "",
     trial_status: str = "",
+    next_mdt: str = "",
     page: int = 1,
     p: Principal = Depends(permit("case:read")),
 ) -> Response:
     page = max(page, 1)
     with transaction(factory(request)) as session:
         listing = repo.list_cases(
-            session, q[:200], state[:64], trial_status[:32], PAGE_SIZE, (page - 1) * PAGE_SIZE
+            session,
+            q[:200],
+            state[:64],
+            trial_status[:32],
+            PAGE_SIZE,
+            (page - 1) * PAGE_SIZE,
+            next_mdt=next_mdt[:10],
         )
         states = repo.distinct_states(session)
+        meeting_dates = sorted({m.meeting_date for m in repo.list_meetings(session)})
     return render(
         "cases.html.j2",
         principal=p,
         listing=listing,
         states=states,
-        filters={"q": q, "state": state, "trial_status": trial_status},
+        filters={"q": q, "state": state, "trial_status": trial_status, "next_mdt": next_mdt},
+        meeting_dates=meeting_dates,
         page=page,
         pages=max(1, -(-listing.total // PAGE_SIZE)),
     )
