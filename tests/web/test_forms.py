@@ -94,3 +94,16 @@ def test_adding_an_unknown_case_to_a_meeting_is_refused_next_to_the_field(
     assert '</select><span class="field-error" role="alert">choose a stored case</span>' in response.text
     assert SECRET not in response.text.split("<select", 1)[0]
     assert "No case on this meeting's list yet." in response.text
+
+
+def test_re_rendering_a_form_does_not_pile_up_blank_rows(client_for: Callable[[str], TestClient]) -> None:
+    """Each refused submit or "add row" re-renders the form: the other lists keep one blank row."""
+    from tests.web.test_caseform import TIMELINE_FORM, fields_of
+
+    client = client_for("clinician")
+    values = {**TIMELINE_FORM, "csrf_token": csrf(client)}
+    for _ in range(3):
+        page = client.post("/cases/new/form", data={**values, "add": "imaging"}).text
+        values = {**fields_of(page), "csrf_token": csrf(client)}
+    assert "lesions[1].id" in values and "lesions[2].id" not in values
+    assert "imaging[5].id" in values and "imaging[6].id" not in values  # 2 scans + 1 blank + 3 added

@@ -156,6 +156,18 @@ def row_count(path: str, form: Mapping[str, str]) -> int:
     return min(count, MAX_ROWS)
 
 
+def _filled_rows(path: str, form: Mapping[str, str]) -> int:
+    """Rows of a list that carry a typed value (highest such index plus one): re-rendering a form adds
+    blank rows to these, not to the blank rows it already showed."""
+    pattern = re.compile(re.escape(path) + r"\[(\d+)\]\.")
+    count = 0
+    for key, value in form.items():
+        match = pattern.match(key)
+        if match and value.strip() and not key.endswith((".rows", ".none")):
+            count = max(count, int(match.group(1)) + 1)
+    return min(count, MAX_ROWS)
+
+
 def _list_from(model: type[BaseModel], path: str, form: Mapping[str, str]) -> list[Any] | None:
     items = [
         value
@@ -201,10 +213,16 @@ def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def with_row_added(form: Mapping[str, str], path: str) -> dict[str, str]:
-    """The same form with one more blank row in the list at `path` (the "add row" button)."""
+    """The same form with one more blank row in the list at `path` than it showed (the "add row" button)."""
     values = dict(form)
-    values[f"{path}.rows"] = str(min(max(row_count(path, form) + 1, BLANK_ROWS + 1), MAX_ROWS))
+    values[f"{path}.rows"] = str(min(_shown_rows(path, form) + 1, MAX_ROWS))
     return values
+
+
+def _shown_rows(path: str, form: Mapping[str, str]) -> int:
+    """Rows a list shows: its filled rows plus the blank ones, or as many as the form last stated."""
+    stated = form.get(f"{path}.rows", "")
+    return min(max(_filled_rows(path, form) + BLANK_ROWS, int(stated) if stated.isdigit() else 0), MAX_ROWS)
 
 
 # --- the page's sections ---------------------------------------------------------------------------
@@ -255,13 +273,10 @@ def _list_section(
     errors: Mapping[str, str],
     readonly: frozenset[str],
 ) -> Section:
-    filled = row_count(path, form)
-    stated = form.get(f"{path}.rows", "")
-    total = max(filled + BLANK_ROWS, int(stated) if stated.isdigit() else 0)
     item = fields.label(path, unit=False)
     rows = [
         _section(model, f"{path}[{i}]", f"{item} {i + 1}", form, errors, readonly)
-        for i in range(min(total, MAX_ROWS))
+        for i in range(_shown_rows(path, form))
     ]
     return Section(
         path=path,
