@@ -169,6 +169,32 @@ def test_meeting_with_its_case_list(client_for: Callable[[str], TestClient]) -> 
     assert client.get("/api/v1/cases").json()["items"][0]["next_mdt"] == "2026-12-03"
 
 
+def test_list_filters_by_trial_status_and_next_mdt(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("coordinator")
+    for path in sorted(DEMO_CASE.parent.glob("demo-0[1-4]*.json")):
+        assert upload(client, path) == 303
+    created = client.post(
+        "/meetings",
+        data={"csrf_token": csrf(client), "title": "Thoracic MDT", "meeting_date": "2026-12-10"},
+        follow_redirects=False,
+    )
+    client.post(f"{created.headers['location']}/cases", data={"csrf_token": csrf(client), "case_id": CASE_ID})
+
+    def ids(**params: str) -> set[str]:
+        return {c["case_id"] for c in client.get("/api/v1/cases", params=params).json()["items"]}
+
+    everything = ids()
+    assert ids(next_mdt="2026-12-10") == ids(next_mdt="any") == {CASE_ID}
+    assert ids(next_mdt="none") == everything - {CASE_ID}
+    assert ids(next_mdt="2026-12-11") == set()
+    listed = client.get("/api/v1/cases").json()["items"]
+    for status in ("eligible", "undetermined", "none"):
+        assert ids(trial_status=status) == {c["case_id"] for c in listed if c["trial_status"] == status}
+    page = client.get("/cases", params={"next_mdt": "2026-12-10"}).text
+    assert CASE_ID in page and "demo-03-sync-brain-single" not in page
+    assert '<option value="2026-12-10" selected>' in page
+
+
 def test_every_change_is_in_the_audit_chain(client_for: Callable[[str], TestClient]) -> None:
     client = client_for("admin")
     assert upload(client) == 303

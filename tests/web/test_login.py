@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from oligoboard.store import repositories as repo
 from oligoboard.store.db import transaction
 from oligoboard.store.models import LoginSession, User
-from oligoboard.web.security import LoginRateLimiter, hash_password, password_problem, verify_password
+from oligoboard.web.main import create_app
+from oligoboard.web.security import hash_password, password_problem, verify_password
 from tests.web.conftest import PASSWORD, csrf, csrf_of, sign_in
 
 
@@ -96,11 +97,29 @@ def test_failed_logins_are_rate_limited_even_for_the_right_password(
         assert repo.get_user(session, "viewer") is not None
 
 
-def test_rate_limit_window_slides() -> None:
-    now = [0.0]
-    limiter = LoginRateLimiter(max_failures=2, window_seconds=60, clock=lambda: now[0])
-    limiter.failure("user:a")
-    limiter.failure("user:a")
-    assert limiter.blocked("user:a") and not limiter.blocked("user:b")
-    now[0] = 60.0
-    assert not limiter.blocked("user:a")
+def test_rate_limit_survives_a_restart_on_the_same_database(anonymous: TestClient, app: FastAPI) -> None:
+    """A second app on the same database (a restart, or another worker) sees the same failures."""
+    for _ in range(app.state.settings.login_max_failures):
+        assert sign_in(anonymous, "viewer", "wrong password") == 401
+    restarted = create_app(app.state.settings)
+    with TestClient(restarted, base_url="https://testserver") as other:
+        assert sign_in(other, "viewer", PASSWORD) == 429
+
+
+def test_rate_limit_holds_per_client_address_across_user_names(anonymous: TestClient, app: FastAPI) -> None:
+    names = [f"nobody{i}" for i in range(app.state.settings.login_max_failures)]
+    for name in names:
+        assert sign_in(anonymous, name, "wrong password") == 401
+    assert sign_in(anonymous, "admin", PASSWORD) == 429  # same address, a name never tried before
+
+
+def test_lockout_lasts_its_window_then_lifts(anonymous: TestClient, app: FastAPI) -> None:
+    now = [1_000_000.0]
+    app.state.limiter.clock = lambda: now[0]
+    settings = app.state.settings
+    for _ in range(settings.login_max_failures):
+        assert sign_in(anonymous, "viewer", "wrong password") == 401
+    now[0] += settings.login_lockout_seconds - 1
+    assert sign_in(anonymous, "viewer", PASSWORD) == 429
+    now[0] += 2
+    assert sign_in(anonymous, "viewer", PASSWORD) == 303

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -77,3 +78,62 @@ def test_the_workspace_on_postgresql(pg: PostgresServer) -> None:
         report = audit.verify(session)
         assert report.ok and report.events == 4  # user, two versions, decision
     app.state.engine.dispose()
+
+
+def test_a_real_server_prints_the_demo_login_and_logs_no_patient_value(tmp_path: Path) -> None:
+    """`oligoboard serve --demo` (what `make run` starts) in its own process: its stdout names the demo
+    login; after a refused upload, a failed sign-in and an edit carrying a sentinel value, neither its
+    stdout nor its stderr (the server log) holds the sentinel or a case fact."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.store.postgres import free_port
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "OLIGOBOARD_INSECURE_COOKIES": "1"}
+    env.pop("DATABASE_URL", None)
+    binary = Path(sys.executable).parent / "oligoboard"
+    command = [str(binary), "serve", "--demo", "--db", str(tmp_path / "demo.db"), "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # bounded wait: the demo cases are assessed before the port opens
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+            assert token
+            failed = client.post(
+                "/login", data={"username": SENTINEL, "password": SENTINEL, "csrf_token": token[1]}
+            )
+            assert failed.status_code == 401
+            signed = client.post(
+                "/login",
+                data={"username": "demo", "password": "demo-oligoboard", "csrf_token": token[1]},
+            )
+            assert signed.status_code == 303
+            csrf_token = client.get("/api/v1/me").json()["csrf_token"]
+            document = json.loads(DEMO_CASE.read_text())
+            document["tumour"]["histology"] = SENTINEL
+            refused = client.post("/cases", data={"csrf_token": csrf_token, "document": json.dumps(document)})
+            assert refused.status_code == 422
+            document["tumour"]["histology"] = "adenocarcinoma"
+            document["patient"]["age_years"] = 97
+            document["note"] = SENTINEL
+            client.post("/cases", data={"csrf_token": csrf_token, "document": json.dumps(document)})
+            assert client.get(f"/cases/{CASE_ID}").status_code == 200
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    assert "sign in as  demo / demo-oligoboard" in out
+    for stream in (out, err):
+        assert SENTINEL not in stream
+        assert CASE_ID not in stream and "adenocarcinoma" not in stream

@@ -208,8 +208,10 @@ def list_cases(
     trial_status: str = "",
     limit: int = 50,
     offset: int = 0,
+    next_mdt: str = "",
 ) -> Page:
-    """Cases newest-edited first, filtered by id text, disease state and trial status."""
+    """Cases newest-edited first, filtered by id text, disease state, trial status and next MDT
+    (`none`: on no meeting list; `any`: on one; a YYYY-MM-DD date: that meeting day)."""
     where = []
     if query:
         like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -218,6 +220,12 @@ def list_cases(
         where.append(CaseRecord.state == state)
     if trial_status:
         where.append(CaseRecord.trial_status == trial_status)
+    if next_mdt == "none":
+        where.append(CaseRecord.next_mdt.is_(None))
+    elif next_mdt == "any":
+        where.append(CaseRecord.next_mdt.is_not(None))
+    elif next_mdt:
+        where.append(CaseRecord.next_mdt == next_mdt)
     total = session.scalar(select(func.count()).select_from(CaseRecord).where(*where)) or 0
     items = session.scalars(
         select(CaseRecord)

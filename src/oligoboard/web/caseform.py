@@ -1,6 +1,7 @@
 """The case form: flat HTML form fields <-> a case@2 document, derived from the contract's own models.
 
-Each form field is named by its contract path (`imaging[1].findings[0].size_mm`), so a problem from
+Each form field is labelled in clinical words with its unit and the contract's check (`web/fields.py`),
+and named by its contract path (`imaging[1].findings[0].size_mm`), so a problem from
 `parse_case` lands next to the field of the same name without a mapping table, and a new model field
 appears on the form by itself. The form only reshapes and types text (a number typed as text becomes a
 number, "" is unknown); every check is the contract's, so the form refuses exactly what upload refuses.
@@ -21,6 +22,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from oligoboard.case.models import Case
+from oligoboard.web import fields
 
 Kind = Literal["text", "int", "float", "bool", "date", "choice"]
 #: Case fields the form does not show: the contract id is fixed, answers are given on the case page.
@@ -39,6 +41,8 @@ class Widget:
     value: str = ""
     error: str | None = None
     readonly: bool = False
+    #: the contract's check in words (`whole number 0–130`), shown next to the field
+    check: str = ""
 
 
 @dataclass
@@ -90,10 +94,6 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
     if inner is dt.date:
         return "date", ()
     return "text", ()
-
-
-def _label(name: str) -> str:
-    return name.rstrip("_").replace("_", " ")
 
 
 def _join(prefix: str, name: str) -> str:
@@ -156,6 +156,18 @@ def row_count(path: str, form: Mapping[str, str]) -> int:
     return min(count, MAX_ROWS)
 
 
+def _filled_rows(path: str, form: Mapping[str, str]) -> int:
+    """Rows of a list that carry a typed value (highest such index plus one): re-rendering a form adds
+    blank rows to these, not to the blank rows it already showed."""
+    pattern = re.compile(re.escape(path) + r"\[(\d+)\]\.")
+    count = 0
+    for key, value in form.items():
+        match = pattern.match(key)
+        if match and value.strip() and not key.endswith((".rows", ".none")):
+            count = max(count, int(match.group(1)) + 1)
+    return min(count, MAX_ROWS)
+
+
 def _list_from(model: type[BaseModel], path: str, form: Mapping[str, str]) -> list[Any] | None:
     items = [
         value
@@ -201,10 +213,16 @@ def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def with_row_added(form: Mapping[str, str], path: str) -> dict[str, str]:
-    """The same form with one more blank row in the list at `path` (the "add row" button)."""
+    """The same form with one more blank row in the list at `path` than it showed (the "add row" button)."""
     values = dict(form)
-    values[f"{path}.rows"] = str(min(max(row_count(path, form) + 1, BLANK_ROWS + 1), MAX_ROWS))
+    values[f"{path}.rows"] = str(min(_shown_rows(path, form) + 1, MAX_ROWS))
     return values
+
+
+def _shown_rows(path: str, form: Mapping[str, str]) -> int:
+    """Rows a list shows: its filled rows plus the blank ones, or as many as the form last stated."""
+    stated = form.get(f"{path}.rows", "")
+    return min(max(_filled_rows(path, form) + BLANK_ROWS, int(stated) if stated.isdigit() else 0), MAX_ROWS)
 
 
 # --- the page's sections ---------------------------------------------------------------------------
@@ -226,15 +244,17 @@ def _section(
         sub_path = _join(path, key)
         annotation = info.annotation
         if (sub := _model_of(annotation)) is not None:
-            section.children.append(_section(sub, sub_path, _label(key), form, errors, readonly))
+            section.children.append(_section(sub, sub_path, fields.label(sub_path), form, errors, readonly))
         elif (item := _list_model_of(annotation)) is not None:
-            section.children.append(_list_section(item, sub_path, _label(key), form, errors, readonly))
+            title = fields.LIST_TITLES.get(fields.key_of(sub_path), fields.label(sub_path))
+            section.children.append(_list_section(item, sub_path, title, form, errors, readonly))
         else:
             kind, choices = _kind(annotation)
             section.fields.append(
                 Widget(
                     path=sub_path,
-                    label=_label(key),
+                    label=fields.label(sub_path),
+                    check=fields.check_text(info),
                     kind=kind,
                     choices=choices,
                     value=form.get(sub_path, ""),
@@ -253,12 +273,10 @@ def _list_section(
     errors: Mapping[str, str],
     readonly: frozenset[str],
 ) -> Section:
-    filled = row_count(path, form)
-    stated = form.get(f"{path}.rows", "")
-    total = max(filled + BLANK_ROWS, int(stated) if stated.isdigit() else 0)
+    item = fields.label(path, unit=False)
     rows = [
-        _section(model, f"{path}[{i}]", f"{title} {i + 1}", form, errors, readonly)
-        for i in range(min(total, MAX_ROWS))
+        _section(model, f"{path}[{i}]", f"{item} {i + 1}", form, errors, readonly)
+        for i in range(_shown_rows(path, form))
     ]
     return Section(
         path=path,

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from oligoboard import __version__
 from oligoboard.store.db import make_engine, session_factory, upgrade
+from oligoboard.store.login_attempts import LoginPolicy
 from oligoboard.web import errors
 from oligoboard.web.routes import api, auth, caseform, cases, cds_hooks, fhir, meetings
 from oligoboard.web.security import LoginRateLimiter
@@ -36,7 +37,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.factory = session_factory(engine)
-    app.state.limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.state.limiter = LoginRateLimiter(
+        LoginPolicy(
+            settings.login_max_failures, settings.login_window_seconds, settings.login_lockout_seconds
+        )
+    )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, cases, caseform, meetings, api, fhir, cds_hooks):

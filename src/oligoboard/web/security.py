@@ -1,4 +1,4 @@
-"""Passwords (argon2id), the demo login, and login rate limiting.
+"""Passwords (argon2id), the demo login, and login rate limiting (store-backed).
 
 The demo password is public (it is printed by `make run`), so a workspace started without `--demo`
 refuses to run while any active account still accepts it, and `oligoboard user add` refuses it too.
@@ -7,12 +7,15 @@ refuses to run while any active account still accepts it, and `oligoboard user a
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from oligoboard.store import login_attempts as attempts
+from oligoboard.store.login_attempts import LoginPolicy
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-oligoboard"
@@ -43,30 +46,20 @@ def password_problem(password: str, *, demo: bool = False) -> str | None:
 
 @dataclass
 class LoginRateLimiter:
-    """At most `max_failures` failed logins per key (user name, client address) in a sliding window.
+    """Failed sign-ins per key (user name, client address), counted in the database
+    (`store.login_attempts`), so a restart or a second worker does not reset the limit.
 
-    In memory, per process: enough for one `oligoboard serve`; the clock is injectable for tests.
+    The clock is wall time (shared by every process) and injectable for tests.
     """
 
-    max_failures: int
-    window_seconds: int
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    policy: LoginPolicy
+    clock: Callable[[], float] = time.time
 
-    def _recent(self, key: str) -> deque[float]:
-        now = self.clock()
-        entries = self._failures.setdefault(key, deque())
-        while entries and entries[0] <= now - self.window_seconds:
-            entries.popleft()
-        return entries
+    def blocked(self, session: Session, *keys: str) -> bool:
+        return attempts.locked(session, self.policy, self.clock(), *keys)
 
-    def blocked(self, *keys: str) -> bool:
-        return any(len(self._recent(key)) >= self.max_failures for key in keys)
+    def failure(self, session: Session, *keys: str) -> None:
+        attempts.record_failure(session, self.policy, self.clock(), *keys)
 
-    def failure(self, *keys: str) -> None:
-        for key in keys:
-            self._recent(key).append(self.clock())
-
-    def success(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    def success(self, session: Session, user_key: str) -> None:
+        attempts.clear(session, user_key)

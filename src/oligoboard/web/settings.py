@@ -9,9 +9,11 @@ from oligoboard.interop.cds_hooks.config import CdsConfig, load_config
 
 #: Session lifetime: a working day. The cookie and the server-side row expire together.
 SESSION_TTL_SECONDS = 8 * 3600
-#: Failed logins allowed per user name and per client address inside the window, then 429.
+#: Failed logins allowed per user name and per client address inside the window, then 429 for the
+#: lockout (counted in the database: restarts and other workers see the same count).
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW_SECONDS = 300
+LOGIN_LOCKOUT_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Settings:
     cds: CdsConfig = field(
         default_factory=CdsConfig
     )  # trusted EHRs of the CDS Hooks service (docs/cds-hooks.md)
+    login_lockout_seconds: int = LOGIN_LOCKOUT_SECONDS
 
     @classmethod
     def from_env(cls, database_url: str, demo: bool = False) -> Settings:

@@ -9,6 +9,7 @@ from alembic import context
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from oligoboard.store import login_attempts  # noqa: F401  (its table joins Base.metadata)
 from oligoboard.store.models import Base
 
 

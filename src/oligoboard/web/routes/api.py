@@ -54,12 +54,15 @@ def list_cases(
     q: str = "",
     state: str = "",
     trial_status: str = "",
+    next_mdt: str = Query("", description="none | any | a meeting date YYYY-MM-DD"),
     limit: int = Query(25, ge=1, le=100),
     offset: int = Query(0, ge=0),
     _p: Principal = Depends(permit("case:read")),
 ) -> dict[str, Any]:
     with transaction(factory(request)) as session:
-        page = repo.list_cases(session, q[:200], state[:64], trial_status[:32], limit, offset)
+        page = repo.list_cases(
+            session, q[:200], state[:64], trial_status[:32], limit, offset, next_mdt=next_mdt[:10]
+        )
         return {
             "items": [_case(r) for r in page.items],
             "total": page.total,

@@ -1,4 +1,5 @@
-"""Sign in and out. Failed logins are rate limited per user name and per client address (429)."""
+"""Sign in and out. Failed logins are rate limited per user name and per client address (429), counted
+in the database so the limit survives a restart and holds across worker processes."""
 
 from __future__ import annotations
 
@@ -50,23 +51,24 @@ async def login(request: Request) -> Response:
         )
     limiter: LoginRateLimiter = request.app.state.limiter
     client = request.client.host if request.client else "unknown"
-    keys = (f"user:{username}", f"addr:{client}")
-    if limiter.blocked(*keys):
-        return render(
-            "login.html.j2",
-            429,
-            csrf_token=expected,
-            error="Too many failed sign-ins; wait a few minutes.",
-            demo=demo,
-        )
+    user_key = f"user:{username}"
+    keys = (user_key, f"addr:{client}")
     with transaction(factory(request)) as session:
+        if limiter.blocked(session, *keys):
+            return render(
+                "login.html.j2",
+                429,
+                csrf_token=expected,
+                error="Too many failed sign-ins; wait a few minutes.",
+                demo=demo,
+            )
         user = repo.get_user(session, username)
         if user is None or not user.active or not verify_password(user.password_hash, password):
-            limiter.failure(*keys)
+            limiter.failure(session, *keys)
             return render(
                 "login.html.j2", 401, csrf_token=expected, error="Wrong user name or password.", demo=demo
             )
-        limiter.success(*keys)
+        limiter.success(session, user_key)
         ttl = settings(request).session_ttl_seconds
         token, _csrf = repo.open_session(session, user, ttl, int(time.time()))
     response = RedirectResponse("/cases", status_code=303)

@@ -62,21 +62,30 @@ def case_list(
     q: str = "",
     state: str = "",
     trial_status: str = "",
+    next_mdt: str = "",
     page: int = 1,
     p: Principal = Depends(permit("case:read")),
 ) -> Response:
     page = max(page, 1)
     with transaction(factory(request)) as session:
         listing = repo.list_cases(
-            session, q[:200], state[:64], trial_status[:32], PAGE_SIZE, (page - 1) * PAGE_SIZE
+            session,
+            q[:200],
+            state[:64],
+            trial_status[:32],
+            PAGE_SIZE,
+            (page - 1) * PAGE_SIZE,
+            next_mdt=next_mdt[:10],
         )
         states = repo.distinct_states(session)
+        meeting_dates = sorted({m.meeting_date for m in repo.list_meetings(session)})
     return render(
         "cases.html.j2",
         principal=p,
         listing=listing,
         states=states,
-        filters={"q": q, "state": state, "trial_status": trial_status},
+        filters={"q": q, "state": state, "trial_status": trial_status, "next_mdt": next_mdt},
+        meeting_dates=meeting_dates,
         page=page,
         pages=max(1, -(-listing.total // PAGE_SIZE)),
     )
@@ -135,8 +144,10 @@ def case_view(
     p: Principal,
     form_errors: dict[str, str] | None = None,
     status: int = 200,
+    answer_errors: dict[str, str] | None = None,
 ) -> Response:
-    """The case page; `form_errors` puts each decision-form problem next to its field (422)."""
+    """The case page; `form_errors` puts each decision-form problem next to its field (422),
+    `answer_errors` (criterion key → message) a refused answer next to its criterion."""
     with transaction(factory(request)) as session:
         record, found = load(session, case_id, version)
         document = repo.document_of(found)
@@ -156,6 +167,7 @@ def case_view(
         decisions=decisions,
         meetings=meetings,
         form_errors=form_errors or {},
+        answer_errors=answer_errors or {},
     )
 
 
@@ -171,14 +183,20 @@ async def answer(
     request: Request, case_id: str, p: Principal = Depends(permit("criterion:answer", csrf=True))
 ) -> Response:
     form = await request.form()
-    key, value = str(form.get("key", "")), str(form.get("value", ""))
+    key, value = str(form.get("key", ""))[:300], str(form.get("value", ""))
     choice = {"yes": True, "no": False, "unknown": None}
-    if value not in choice:
-        raise CaseValidationError("invalid answer", [Problem("value", "answer yes, no or unknown")])
-    with transaction(factory(request)) as session:
-        _record, found = load(session, case_id)
-        document = casework.with_answer(repo.document_of(found), key, choice[value])
-        store_case(session, document, p.username, f"answered {key[:150]}: {value}")
+    try:
+        if value not in choice:
+            raise CaseValidationError("invalid answer", [Problem("value", "answer yes, no or unknown")])
+        with transaction(factory(request)) as session:
+            _record, found = load(session, case_id)
+            document = casework.with_answer(repo.document_of(found), key, choice[value])
+            store_case(session, document, p.username, f"answered {key[:150]}: {value}")
+    except NotFound:
+        raise
+    except InputError as exc:
+        message = "; ".join(pr["message"] for pr in safe_problems(exc)) or safe_summary(exc)
+        return case_view(request, case_id, None, p, status=422, answer_errors={key: message})
     return RedirectResponse(f"/cases/{case_id}#criteria", status_code=303)
 
 
