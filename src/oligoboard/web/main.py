@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from oligoboard import __version__
 from oligoboard.store.db import make_engine, session_factory, upgrade
 from oligoboard.web import errors
-from oligoboard.web.routes import api, auth, caseform, cases, meetings
+from oligoboard.web.routes import api, auth, caseform, cases, meetings, trials_api, trials_ops
 from oligoboard.web.security import LoginRateLimiter
 from oligoboard.web.settings import Settings
 
@@ -39,7 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, cases, caseform, meetings, api):
+    for module in (auth, cases, caseform, meetings, api, trials_api, trials_ops):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
