@@ -29,8 +29,10 @@ from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
+from oligoboard.cli.qol import qol_app
 from oligoboard.cli.schema import schema
 from oligoboard.cli.serve import serve
+from oligoboard.cli.survival import survival
 from oligoboard.cli.synth import synth
 from oligoboard.cli.trial_ops import trial_app
 from oligoboard.cli.trials import trials_app
@@ -80,6 +82,8 @@ app.command()(serve)
 app.command()(synth)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(qol_app, name="qol")
+app.command()(survival)
 
 
 def _report(prefix: str, message: str) -> None:

@@ -3,7 +3,7 @@
 Why a helper: matplotlib reads `$…$` in any text as mathtext and prints control characters raw; a group
 label or a reason from a trial office's file must be shown as typed (`report/terminal/literal.visible`
 escapes control and bidi characters, `$` is escaped here). SVG is made deterministic (hash salt, no date)
-so the same analysis gives the same bytes.
+so the same analysis gives the same bytes; SVG text stays text (`svg.fonttype: none`: searchable, selectable).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def figure_bytes(figure: Figure, fmt: ImageFormat) -> bytes:
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown image format {fmt!r}")
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "oligoboard", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": "oligoboard", "svg.fonttype": "none"}):
         metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {"Software": None}
         figure.savefig(buffer, format=fmt, metadata=metadata, dpi=DPI)
     return buffer.getvalue()

@@ -8,7 +8,7 @@ same Greenwood sum (lifelines has no log interval), so R figures can be reproduc
 (`shared/reference/trial-operations.md` §4.2, T1–T3).
 
 Median (and its CI): the first time S(t) ≤ 0.5 (for the limits: the first time the lower / upper band
-≤ 0.5), lifelines' rule; None when never reached ("not reached"). R instead averages the two ends when S is
+≤ 0.5, where the band is defined, i.e. S > 0), lifelines' rule; None when never reached ("not reached"). R instead averages the two ends when S is
 exactly 0.5 over an interval (§4.7, T8: 52.5 in R, 52.0 here). S(t) beyond the longest follow-up time is
 None (not estimable), as R's `summary(fit, times = t)` without `extend`.
 """
@@ -107,10 +107,13 @@ class KaplanMeier:
     def quantile(self, p: float) -> Estimate:
         """The time by which a fraction `p` has had the event: first t with S(t) ≤ 1 − p (and its CI)."""
         level = 1.0 - p
+        # where S = 0 the Greenwood variance is infinite and the band undefined (R: NA), so a band
+        # reaching 0.5 only there gives no limit (toy data T7: reverse-KM median 12 (6, NA))
+        defined = [s > 0 for s in self.survival]
         return Estimate(
             _first_time_at_or_below(self.times, self.survival, level),
-            _first_time_at_or_below(self.times, self.lower, level),
-            _first_time_at_or_below(self.times, self.upper, level),
+            _first_time_at_or_below(self.times, self.lower, level, defined),
+            _first_time_at_or_below(self.times, self.upper, level, defined),
         )
 
     def at_risk_at(self, t: float) -> int:
@@ -216,9 +219,11 @@ def _log_interval(
     return lower, upper
 
 
-def _first_time_at_or_below(times: Sequence[float], values: Sequence[float], level: float) -> float | None:
-    for t, v in zip(times, values, strict=True):
-        if v <= level + _HALF_TOLERANCE:
+def _first_time_at_or_below(
+    times: Sequence[float], values: Sequence[float], level: float, defined: Sequence[bool] | None = None
+) -> float | None:
+    for i, (t, v) in enumerate(zip(times, values, strict=True)):
+        if (defined is None or defined[i]) and v <= level + _HALF_TOLERANCE:
             return t
     return None
 

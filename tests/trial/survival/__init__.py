@@ -1,0 +1,1 @@
+"""Tests of the trial analysis services (issue 16)."""
