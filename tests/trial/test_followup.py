@@ -145,7 +145,9 @@ def test_death_before_progression_or_enrolment_is_refused() -> None:
         followup.check_death(dt.date(2026, 9, 1), visit_dates=[], already=False, **common)
     assert "before the enrolment date" in [p.message for p in info.value.problems]
     with pytest.raises(InputError):
-        followup.check_death(dt.date(2026, 11, 20), visit_dates=[dt.date(2026, 11, 22)], already=False, **common)
+        followup.check_death(
+            dt.date(2026, 11, 20), visit_dates=[dt.date(2026, 11, 22)], already=False, **common
+        )
     with pytest.raises(InputError):
         followup.check_death(dt.date(2026, 11, 20), visit_dates=[], already=True, **common)
     followup.check_death(dt.date(2026, 11, 20), visit_dates=[dt.date(2026, 11, 10)], already=False, **common)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,8 @@ from oligoboard.web.deps import Principal, factory, permit
 from oligoboard.web.problems import NotFound
 
 router = APIRouter(prefix="/api/v1/trials", tags=["trials"])
+# The write routes read their body asynchronously, then run the database work in the thread pool, so
+# simultaneous requests really are simultaneous transactions (the per-trial lock serialises them).
 R = TypeVar("R")
 
 
@@ -367,7 +370,7 @@ async def api_enrol(
 ) -> JSONResponse:
     """Enrol `{"case_id", "override_reason"?, "enrolment_date"?}` with its eligibility snapshot."""
     config = config_of(trial_id)
-    row = enrol(request, config, await _body(request), p)
+    row = await run_in_threadpool(enrol, request, config, await _body(request), p)
     return JSONResponse(
         {
             "enrolment_id": row.id,
@@ -395,7 +398,7 @@ async def api_randomise(
 ) -> JSONResponse:
     """Randomise `{"enrolment_id", "factors"?: {entered factor: level}}`: answers the arm and sequence number."""
     config = config_of(trial_id)
-    done = randomise(request, config, await _body(request), p)
+    done = await run_in_threadpool(randomise, request, config, await _body(request), p)
     return JSONResponse(
         {"sequence": done.sequence, "arm": done.arm, "enrolment_id": done.enrolment_id}, status_code=201
     )
@@ -409,7 +412,7 @@ async def api_invalidate(
     p: Principal = Depends(permit("trial:invalidate", csrf=True)),
 ) -> JSONResponse:
     config = config_of(trial_id)
-    invalidate(request, config, sequence, await _body(request), p)
+    await run_in_threadpool(invalidate, request, config, sequence, await _body(request), p)
     return JSONResponse({"sequence": sequence, "invalidated": True}, status_code=201)
 
 
@@ -422,7 +425,10 @@ async def api_visit(
 ) -> JSONResponse:
     """Record `{"visit_date", "response", "visit_no"?, "progression_site"? | "progression_lesion"?}`."""
     config = config_of(trial_id)
-    return JSONResponse(record_visit(request, config, enrolment_id, await _body(request), p), status_code=201)
+    body = await _body(request)
+    return JSONResponse(
+        await run_in_threadpool(record_visit, request, config, enrolment_id, body, p), status_code=201
+    )
 
 
 @router.get("/{trial_id}/enrolments/{enrolment_id}/visits")
@@ -453,7 +459,10 @@ async def api_death(
     p: Principal = Depends(permit("trial:followup", csrf=True)),
 ) -> JSONResponse:
     config = config_of(trial_id)
-    return JSONResponse(record_death(request, config, enrolment_id, await _body(request), p), status_code=201)
+    body = await _body(request)
+    return JSONResponse(
+        await run_in_threadpool(record_death, request, config, enrolment_id, body, p), status_code=201
+    )
 
 
 @router.get("/{trial_id}/overdue")
