@@ -116,9 +116,8 @@ class Server:
                 return
             except httpx.TransportError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(
-                        "server exited: " + (self.process.stderr.read() or b"").decode()[-2000:]
-                    ) from None
+                    errors = self.process.stderr.read() if self.process.stderr else b""
+                    raise RuntimeError("server exited: " + errors.decode()[-2000:]) from None
                 time.sleep(0.1)
         raise RuntimeError("server did not start")
 
