@@ -19,6 +19,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -102,12 +103,14 @@ def prepare(url: str, n: int) -> list[int]:
 class Server:
     def __init__(self, url: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
+        # a file, not a pipe: a chatty server never blocks on it; closed when the object goes
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.web.test_trials_concurrency", url, str(self.port)],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(300):  # bounded wait for start-up (not a timed assertion: it only waits)
@@ -116,7 +119,8 @@ class Server:
                 return
             except httpx.TransportError:
                 if self.process.poll() is not None:
-                    errors = self.process.stderr.read() if self.process.stderr else b""
+                    self.log.seek(0)
+                    errors = self.log.read()
                     raise RuntimeError("server exited: " + errors.decode()[-2000:]) from None
                 time.sleep(0.1)
         raise RuntimeError("server did not start")
