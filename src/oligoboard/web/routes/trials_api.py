@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from oligoboard.errors import InputError, Problem
+from oligoboard.store import audit
 from oligoboard.store import repositories as repo
 from oligoboard.store import trial_repositories as trials
 from oligoboard.store.clock import iso, utc_now
@@ -167,49 +168,7 @@ def record_visit(
         progression_lesion=optional_text(body.get("progression_lesion"), "progression_lesion"),
     )
 
-    def work(session: Session) -> dict[str, Any]:
-        from oligoboard.store.trial_models import Visit
-
-        row = enrolment_or_404(session, config, enrolment_id)
-        record = trials.case_of(session, row)
-        document = repo.document_of(repo.current_version(session, record))
-        done = [v.visit_no for v in trials.visits(session, row.id) if v.visit_no is not None]
-        death = trials.death_of(session, row.id)
-        followup.check_visit(
-            entry,
-            enrolment_date=dt.date.fromisoformat(row.enrolment_date),
-            today=today(),
-            died=dt.date.fromisoformat(death.death_date) if death else None,
-            lesion_ids=[str(lesion.get("id")) for lesion in document.get("lesions") or []],
-            done=done,
-            config=config,
-        )
-        scan_id = f"{config.trial.lower()}-visit-{len(trials.visits(session, row.id)) + 1}"
-        new_document = followup.visit_document(document, entry, scan_id)
-        case = casework.validate(new_document)
-        assessment = casework.assess(case)
-        _, version = repo.save_version(
-            session,
-            casework.stored_form(case),
-            assessment["case_hash"],
-            p.username,
-            casework.index_of(assessment),
-            f"{config.trial} follow-up visit",
-        )
-        visit = Visit(
-            enrolment_id=row.id,
-            visit_no=entry.visit_no,
-            visit_date=entry.visit_date.isoformat(),
-            case_version=version.version,
-            scan_id=scan_id,
-            recorded_by=p.username,
-            created_at=version.created_at,
-        )
-        session.add(visit)
-        session.flush()
-        return {"visit_id": visit.id, "case_version": version.version, "scan_id": scan_id}
-
-    return with_retry(request, work)
+    return with_retry(request, lambda session: visit_in(session, config, enrolment_id, entry, p.username))
 
 
 def record_death(
@@ -217,33 +176,89 @@ def record_death(
 ) -> dict[str, Any]:
     when = parse_date(body.get("death_date"), "death_date")
 
-    def work(session: Session) -> dict[str, Any]:
-        from oligoboard.store import audit
-        from oligoboard.store.trial_models import Death
+    return with_retry(request, lambda session: death_in(session, config, enrolment_id, when, p.username))
 
-        row = enrolment_or_404(session, config, enrolment_id)
-        record = trials.case_of(session, row)
-        document = repo.document_of(repo.current_version(session, record))
-        followup.check_death(
-            when,
-            enrolment_date=dt.date.fromisoformat(row.enrolment_date),
-            today=today(),
-            document=document,
-            visit_dates=[dt.date.fromisoformat(v.visit_date) for v in trials.visits(session, row.id)],
-            already=trials.death_of(session, row.id) is not None,
-        )
-        death = Death(
-            enrolment_id=row.id,
-            death_date=when.isoformat(),
-            recorded_by=p.username,
-            created_at=iso(utc_now()),
-        )
-        session.add(death)
-        session.flush()
-        audit.append(session, p.username, "trial.death", f"trial:{config.trial}/enrolment:{row.id}")
-        return {"enrolment_id": row.id, "death_recorded": True}
 
-    return with_retry(request, work)
+def visit_in(
+    session: Session, config: TrialOperations, enrolment_id: int, entry: followup.VisitInput, actor: str
+) -> dict[str, Any]:
+    """Record one visit in the caller's transaction: a new case version with the scan, and the visit row."""
+    from oligoboard.store.trial_models import Visit
+
+    row = enrolment_or_404(session, config, enrolment_id)
+    record = trials.case_of(session, row)
+    document = repo.document_of(repo.current_version(session, record))
+    done = [v.visit_no for v in trials.visits(session, row.id) if v.visit_no is not None]
+    death = trials.death_of(session, row.id)
+    followup.check_visit(
+        entry,
+        enrolment_date=dt.date.fromisoformat(row.enrolment_date),
+        today=today(),
+        died=dt.date.fromisoformat(death.death_date) if death else None,
+        lesion_ids=[str(lesion.get("id")) for lesion in document.get("lesions") or []],
+        done=done,
+        config=config,
+    )
+    scan_id = f"{config.trial.lower()}-visit-{len(trials.visits(session, row.id)) + 1}"
+    new_document = followup.visit_document(document, entry, scan_id)
+    case = casework.validate(new_document)
+    assessment = casework.assess(case)
+    _, version = repo.save_version(
+        session,
+        casework.stored_form(case),
+        assessment["case_hash"],
+        actor,
+        casework.index_of(assessment),
+        f"{config.trial} follow-up visit",
+    )
+    visit = Visit(
+        enrolment_id=row.id,
+        visit_no=entry.visit_no,
+        visit_date=entry.visit_date.isoformat(),
+        case_version=version.version,
+        scan_id=scan_id,
+        recorded_by=actor,
+        created_at=version.created_at,
+    )
+    session.add(visit)
+    session.flush()
+    audit.append(
+        session,
+        actor,
+        "trial.visit",
+        f"trial:{config.trial}/enrolment:{row.id}",
+        after={"case_version": version.version},
+    )
+    return {"visit_id": visit.id, "case_version": version.version, "scan_id": scan_id}
+
+
+def death_in(
+    session: Session, config: TrialOperations, enrolment_id: int, when: dt.date, actor: str
+) -> dict[str, Any]:
+    """Record the death in the caller's transaction (refused before progression, a visit or enrolment)."""
+    from oligoboard.store.trial_models import Death
+
+    row = enrolment_or_404(session, config, enrolment_id)
+    record = trials.case_of(session, row)
+    document = repo.document_of(repo.current_version(session, record))
+    followup.check_death(
+        when,
+        enrolment_date=dt.date.fromisoformat(row.enrolment_date),
+        today=today(),
+        document=document,
+        visit_dates=[dt.date.fromisoformat(v.visit_date) for v in trials.visits(session, row.id)],
+        already=trials.death_of(session, row.id) is not None,
+    )
+    death = Death(
+        enrolment_id=row.id,
+        death_date=when.isoformat(),
+        recorded_by=actor,
+        created_at=iso(utc_now()),
+    )
+    session.add(death)
+    session.flush()
+    audit.append(session, actor, "trial.death", f"trial:{config.trial}/enrolment:{row.id}")
+    return {"enrolment_id": row.id, "death_recorded": True}
 
 
 def invalidate(
