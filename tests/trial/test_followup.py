@@ -48,6 +48,11 @@ def test_overdue_after_the_window_and_not_for_done_visits_or_after_death() -> No
     late = followup.overdue(ZJ, 1, "c", RANDOMISED, [], on_edge + dt.timedelta(days=1))
     assert [(o.number, o.days_overdue) for o in late] == [(1, window + 1)]
     assert followup.overdue(ZJ, 1, "c", RANDOMISED, [1], on_edge + dt.timedelta(days=1)) == []
+    # visit 1 skipped but visit 2 seen: missed, not overdue; visit 3 overdue once its window has passed
+    third = followup.schedule(ZJ, RANDOMISED)[2].due
+    later = followup.overdue(ZJ, 1, "c", RANDOMISED, [2], third + dt.timedelta(days=window + 1))
+    assert [o.number for o in later] == [3]
+    assert [v.number for v in followup.pending(ZJ, RANDOMISED, [2])][:2] == [3, 4]
     assert followup.overdue(ZJ, 1, "c", RANDOMISED, [], dt.date(2027, 1, 1), died=first_due) == []
 
 

@@ -2,7 +2,8 @@
 
 The schedule counts calendar months from randomisation (visit k is due `k × interval_months` later, to the
 protocol's horizon; knowledge/trial_operations/<trial>.yaml cites where each number comes from). A visit is
-overdue once `window_days` have passed after its due date without a recorded visit of that number. A
+overdue once `window_days` have passed after its due date without a recorded visit of that number or a
+later one (a skipped visit followed by a later one is missed, not overdue: the patient is being seen). A
 visit's RECIST 1.1 read becomes a follow-up scan on the case's imaging timeline (a new case version): the
 overall response, and the progression as a finding — a new lesion at the named organ, or an existing
 lesion read `progressing`. Death is recorded once, with its date. Refusals name the field, store nothing.
@@ -58,6 +59,12 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def pending(config: TrialOperations, randomised: dt.date, done: Sequence[int]) -> list[ScheduledVisit]:
+    """Scheduled visits after the latest recorded one."""
+    latest = max(done, default=0)
+    return [v for v in schedule(config, randomised) if v.number > latest]
+
+
 def schedule(config: TrialOperations, randomised: dt.date) -> list[ScheduledVisit]:
     interval, horizon = config.followup.interval_months.value, config.followup.horizon_months.value
     return [
@@ -75,9 +82,10 @@ def overdue(
     died: dt.date | None = None,
 ) -> list[OverdueVisit]:
     window = config.followup.window_days.value
+    latest = max(done, default=0)
     out = []
     for visit in schedule(config, randomised):
-        if visit.number in done or (died is not None and visit.due >= died):
+        if visit.number <= latest or (died is not None and visit.due >= died):
             continue
         late = (today - visit.due).days - window
         if late > 0:

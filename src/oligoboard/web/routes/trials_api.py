@@ -303,7 +303,7 @@ def enrolment_rows(session: Session, config: TrialOperations) -> list[dict[str, 
         if allocation is not None:
             randomised = dt.date.fromisoformat(allocation.randomisation_date)
             died = dt.date.fromisoformat(death.death_date) if death else None
-            pending = [v for v in followup.schedule(config, randomised) if v.number not in done]
+            pending = followup.pending(config, randomised, done)
             item |= {
                 "sequence": allocation.sequence,
                 "arm": allocation.arm,

@@ -9,6 +9,7 @@ trial (the case's assessment); the analysis page shows Kaplan–Meier curves of 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -27,6 +28,8 @@ from oligoboard.web.routes import trials_api as work
 from oligoboard.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+#: matplotlib (imported on first use, global pyplot state) is not thread-safe: one figure at a time
+_FIGURES = threading.Lock()
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -249,7 +252,7 @@ def analysis_figure(
     request: Request, trial_id: str, figure: str, _p: Principal = Depends(permit("trial:read"))
 ) -> Response:
     config = work.config_of(trial_id)
-    with transaction(factory(request)) as session:
+    with _FIGURES, transaction(factory(request)) as session:
         if figure == "consort":
             from oligoboard.report.trial.consort_diagram import render_consort
 
