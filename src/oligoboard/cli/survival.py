@@ -58,6 +58,12 @@ def survival(
     ci: Annotated[
         str, typer.Option("--ci", help="CI transform: log-log (lifelines default) or log (R default).")
     ] = "log-log",
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help="Time unit of the data (days, weeks, months, years): adds S at 1, 2, 3 years."
+        ),
+    ] = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the KM plot to this .png or .svg file.")
     ] = None,
@@ -78,9 +84,13 @@ def survival(
                 "--plot: the file must end in .png or .svg",
                 [Problem("--plot", "unknown image type", ".png or .svg")],
             )
+    if unit is not None and unit not in ("days", "weeks", "months", "years"):
+        raise InputError(
+            "--unit: unknown time unit", [Problem("--unit", "unknown", "days, weeks, months or years")]
+        )
     times = _times(at)
     sample = read_survival_csv(data, time=time, event=event, group=group)
-    summary = summarise(sample, at=times, tau=tau, ci_method=ci, reference=reference)  # type: ignore[arg-type]
+    summary = summarise(sample, at=times, tau=tau, ci_method=ci, reference=reference, unit=unit)  # type: ignore[arg-type]
     if plot is not None:
         import os
         import tempfile
@@ -90,9 +100,13 @@ def survival(
         fmt = plot.suffix.lower().lstrip(".")
         image = render_km_plot(curves(sample, ci_method=ci), fmt=fmt, time_label=time)  # type: ignore[arg-type]
         handle, temp = tempfile.mkstemp(dir=plot.parent, prefix=".km-", suffix=plot.suffix)
-        with os.fdopen(handle, "wb") as out:
-            out.write(image)
-        os.replace(temp, plot)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(image)
+            os.replace(temp, plot)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
     if json_out:
         print_json(summary)
         return

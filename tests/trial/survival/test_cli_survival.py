@@ -60,6 +60,7 @@ def test_without_group_there_is_no_comparison(tmp_path: Path, capsys: pytest.Cap
     assert main(["survival", str(data), "--time", "days", "--event", "dead", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["groups"] == [] and out["logrank"] is None and out["cox"] is None
+    assert out["overall"]["landmarks"] is None  # no --unit: the years cannot be placed on the time axis
 
 
 def test_rich_view_fits_80_columns_and_names_the_ci_method(
@@ -155,3 +156,37 @@ def test_bad_plot_path_is_refused_before_any_work(tmp_path: Path, capsys: pytest
         == 2
     )
     assert "--plot" in capsys.readouterr().err
+
+
+def test_a_group_without_events_gives_no_hazard_ratio_and_valid_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        ["t", "e", "g"],
+        ["1", "1", "a"],
+        ["2", "1", "a"],
+        ["3", "1", "a"],
+        ["4", "0", "b"],
+        ["5", "0", "b"],
+    ]
+    data = _write(tmp_path / "d.csv", rows)
+    assert main(["survival", str(data), "--time", "t", "--event", "e", "--group", "g", "--json"]) == 0
+    text = capsys.readouterr().out
+    assert "Infinity" not in text and "NaN" not in text
+    out = json.loads(text)
+    assert out["cox"] is None and "no events" in out["notes"][0]
+    assert out["logrank"]["chi2"] > 0
+    assert out["groups"][1]["median"] == {"estimate": None, "lower": None, "upper": None}
+
+
+def test_unit_adds_landmarks_at_1_2_3_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _write_lung(tmp_path / "lung.csv")
+    argv = ["survival", str(data), "--time", "days", "--event", "dead", "--group", "arm"]
+    assert main([*argv, "--unit", "days", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [len(g["landmarks"]) for g in out["groups"]] == [3, 3]
+    one, two, three = out["overall"]["landmarks"]
+    assert (one["years"], one["time"]) == (1, 365.25) and two["time"] == 730.5
+    assert one["survival"]["survival"] == pytest.approx(0.409242, abs=5e-7) and three["survival"] is None
+    assert main([*argv, "--unit", "fortnights"]) == 2
+    assert "--unit" in capsys.readouterr().err

@@ -30,6 +30,7 @@ class _Box:
     top: float
     width: float
     lines: tuple[str, ...]
+    bold: int = 1  # leading lines drawn bold (a wrapped box title)
 
     @property
     def height(self) -> float:
@@ -58,11 +59,14 @@ def _reason_lines(reasons: Sequence[tuple[str, int]], indent: str = "   ") -> li
     return lines
 
 
-def _allocation_lines(arm: ArmFlow, randomised: bool) -> list[str]:
+def _allocation_title(arm: ArmFlow, randomised: bool) -> list[str]:
     head = "Allocated to" if randomised else "Enrolled in"
-    name = textwrap.wrap(f"{head} {plot_text(arm.arm)} (n={arm.allocated})", _WRAP)
+    return textwrap.wrap(f"{head} {plot_text(arm.arm)} (n={arm.allocated})", _WRAP)
+
+
+def _allocation_lines(arm: ArmFlow, randomised: bool) -> list[str]:
     return [
-        *name,
+        *_allocation_title(arm, randomised),
         f" Received allocated intervention (n={arm.received})",
         f" Did not receive allocated intervention (n={total(arm.not_received)})",
         *_reason_lines(arm.not_received),
@@ -122,7 +126,8 @@ def render_consort(flow: ConsortFlow, *, fmt: ImageFormat = "png", title: str | 
                 if stage == 1
                 else _analysis_lines(arm, flow.population)
             )
-            boxes.append(_Box(margin + index * _COLUMN + 0.1, y, _COLUMN - 0.2, tuple(lines)))
+            bold = len(_allocation_title(arm, flow.randomised)) if stage == 0 else 1
+            boxes.append(_Box(margin + index * _COLUMN + 0.1, y, _COLUMN - 0.2, tuple(lines), bold))
         arm_boxes.append(boxes)
         y = min((b.bottom for b in boxes), default=y - 0.5) - gap
     height = -y + 0.4 + (0.3 if title else 0.0)
@@ -134,7 +139,7 @@ def render_consort(flow: ConsortFlow, *, fmt: ImageFormat = "png", title: str | 
     if title:
         axes.text(width / 2, 0.3, plot_text(title), ha="center", va="center", fontsize=10, weight="bold")
 
-    def draw(box: _Box, bold_first: bool = True) -> None:
+    def draw(box: _Box) -> None:
         axes.add_patch(Rectangle((box.x, box.bottom), box.width, box.height, fill=False, linewidth=0.9))
         for i, line in enumerate(box.lines):
             axes.text(
@@ -144,7 +149,7 @@ def render_consort(flow: ConsortFlow, *, fmt: ImageFormat = "png", title: str | 
                 ha="left",
                 va="center",
                 fontsize=_FONT,
-                weight="bold" if (i == 0 and bold_first) else "normal",
+                weight="bold" if i < box.bold else "normal",
             )
 
     def arrow(x0: float, y0: float, x1: float, y1: float) -> None:

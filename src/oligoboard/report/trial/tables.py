@@ -87,6 +87,20 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
         for i, t in enumerate(times):
             at.add_row(f"{t:g}", *[_at(c["survival_at"][i]) for c in curves])
         out.append(at)
+    if summary["overall"].get("landmarks"):
+        marks = Table(title=f"Landmark survival with {level}% CI")
+        marks.add_column("years", justify="right")
+        for curve in curves:
+            marks.add_column(
+                literal(curve["group"]) if curve["group"] is not None else Text("all"), justify="right"
+            )
+        for i, mark in enumerate(summary["overall"]["landmarks"]):
+            cells = []
+            for curve in curves:
+                point = curve["landmarks"][i]["survival"]
+                cells.append(_at({"estimable": True, **point}) if point else "not estimable")
+            marks.add_row(f"{mark['years']:g}", *cells)
+        out.append(marks)
     if any(c["rmst"] for c in curves):
         rm = Table(title="Restricted mean survival time")
         for name in ("group", "tau", "RMST (CI)"):
@@ -100,6 +114,7 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
         f"CI: {summary['ci_method']}",
         f"median follow-up (reverse KM): {_limits(summary['median_followup'])}",
     ]
+    lines.extend(f"note: {note}" for note in summary.get("notes", []))
     if summary["logrank"] is not None:
         lr = summary["logrank"]
         lines.append(f"log-rank: chi2 {lr['chi2']:.3f} on {lr['df']} df, p {lr['p']:.4g}")
@@ -118,6 +133,15 @@ def survival_tables(summary: Mapping[str, Any]) -> list[RenderableType]:
             text.append_text(literal(h["group"]))
             text.append(" vs ")
             text.append_text(literal(summary["cox"]["reference"]))
+        text.append("\n")
+    for d in summary.get("rmst_difference") or []:
+        text.append(
+            f"RMST difference to {d['tau']:g}: {d['difference']:.1f} ({d['lower']:.1f}–{d['upper']:.1f}), "
+            f"p {d['p']:.4g}: "
+        )
+        text.append_text(literal(d["group"]))
+        text.append(" − ")
+        text.append_text(literal(d["reference"]))
         text.append("\n")
     out.append(text)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,12 +83,14 @@ def sample_from_values(
     times: list[float] = []
     flags: list[int] = []
     for i, (t, e) in enumerate(zip(durations, events, strict=True)):
-        if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+        # numbers.Real / Integral: NumPy scalars (a pandas column) are accepted like Python numbers
+        real = isinstance(t, numbers.Real) and not isinstance(t, bool)
+        if not real or not math.isfinite(float(t)) or float(t) < 0:
             problems.append(Problem(f"durations[{i}]", "not a time ≥ 0", "a finite number ≥ 0", kind_of(t)))
-        if e not in (0, 1) or not isinstance(e, int | bool):
+        if not isinstance(e, numbers.Integral) or int(e) not in (0, 1):
             problems.append(Problem(f"events[{i}]", "not an event indicator", "0 or 1", kind_of(e)))
-        times.append(float(t) if isinstance(t, int | float) else 0.0)
-        flags.append(int(e) if isinstance(e, int | bool) else 0)
+        times.append(float(t) if real else 0.0)
+        flags.append(int(e) if isinstance(e, numbers.Integral) else 0)
     _raise_if(problems, "survival data")
     _check_not_empty(len(times), "survival data")
     return SurvivalSample(tuple(times), tuple(flags), None if groups is None else tuple(groups))

@@ -108,8 +108,8 @@ def months_between(start: dt.date, end: dt.date) -> float:
     """Elapsed months (days / 30.4375).
 
     Example:
-        >>> round(months_between(dt.date(2024, 1, 1), dt.date(2025, 1, 1)), 4)
-        12.0164
+        >>> round(months_between(dt.date(2025, 1, 1), dt.date(2026, 1, 1)), 4)  # 365 days
+        11.9918
     """
     return (end - start).days / DAYS_PER_MONTH
 
