@@ -35,6 +35,7 @@ from oligoboard.cli.schema import schema
 from oligoboard.cli.serve import serve
 from oligoboard.cli.survival import survival
 from oligoboard.cli.synth import synth
+from oligoboard.cli.trial_ops import trial_app
 from oligoboard.cli.trials import trials_app
 from oligoboard.cli.user import user_app
 from oligoboard.cli.validate import validate
@@ -77,6 +78,7 @@ app.command("dvh")(dvh_command)
 app.add_typer(plan_app, name="plan")
 app.add_typer(guidelines_app, name="guidelines")
 app.add_typer(trials_app, name="trials")
+app.add_typer(trial_app, name="trial")
 app.command()(serve)
 app.command()(synth)
 app.add_typer(user_app, name="user")

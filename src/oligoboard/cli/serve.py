@@ -33,7 +33,7 @@ def serve(
     url = database_url(db)
     app = create_app(Settings.from_env(url, demo=demo))
     if demo:
-        stored = load_demo(app.state.factory, DEMO_CASES)
+        stored = load_demo(app.state.factory, DEMO_CASES, with_trial=True)
         typer.echo(f"demo workspace on {redacted(url)}: {stored} demo case(s) loaded")
         typer.echo(f"open http://{host}:{port}  and sign in as  {DEMO_USER} / {DEMO_PASSWORD}")
     else:

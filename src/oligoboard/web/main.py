@@ -16,7 +16,17 @@ from oligoboard import __version__
 from oligoboard.store.db import make_engine, session_factory, upgrade
 from oligoboard.store.login_attempts import LoginPolicy
 from oligoboard.web import errors
-from oligoboard.web.routes import api, auth, caseform, cases, cds_hooks, fhir, meetings
+from oligoboard.web.routes import (
+    api,
+    auth,
+    caseform,
+    cases,
+    cds_hooks,
+    fhir,
+    meetings,
+    trials_api,
+    trials_ops,
+)
 from oligoboard.web.security import LoginRateLimiter
 from oligoboard.web.settings import Settings
 
@@ -44,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, cases, caseform, meetings, api, fhir, cds_hooks):
+    for module in (auth, cases, caseform, meetings, api, fhir, cds_hooks, trials_api, trials_ops):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

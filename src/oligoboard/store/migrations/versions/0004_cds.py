@@ -1,7 +1,7 @@
 """CDS Hooks: the cards issued and the feedback received on them (both append-only).
 
 Revision ID: 0004_cds
-Revises: 0002_login
+Revises: 0003_trials
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_cds"
-down_revision = "0002_login"
+down_revision = "0003_trials"
 branch_labels = None
 depends_on = None
 
