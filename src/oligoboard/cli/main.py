@@ -30,6 +30,7 @@ from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
 from oligoboard.cli.schema import schema
+from oligoboard.cli.screen import screen
 from oligoboard.cli.serve import serve
 from oligoboard.cli.synth import synth
 from oligoboard.cli.trials import trials_app
@@ -76,6 +77,7 @@ app.add_typer(guidelines_app, name="guidelines")
 app.add_typer(trials_app, name="trials")
 app.command()(serve)
 app.command()(synth)
+app.command()(screen)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 
