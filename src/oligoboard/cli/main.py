@@ -26,6 +26,7 @@ from oligoboard.cli.assess import assess
 from oligoboard.cli.audit import audit_app
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
+from oligoboard.cli.funnel import funnel
 from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
@@ -78,6 +79,7 @@ app.add_typer(trials_app, name="trials")
 app.command()(serve)
 app.command()(synth)
 app.command()(screen)
+app.command()(funnel)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 
