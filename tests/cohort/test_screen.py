@@ -46,6 +46,13 @@ def _copy(cohort: Path, tmp_path: Path) -> Path:
     return target
 
 
+def _columns(path: Path) -> list[str]:
+    con = duckdb.connect()
+    names = [d[0] for d in con.execute(f"SELECT * FROM read_parquet('{path}') LIMIT 0").description]
+    con.close()
+    return names
+
+
 def _rewrite(path: Path, select: str, tail: str = "") -> None:
     """Replace one Parquet file by `select` over its own rows (DuckDB writes a temp file, then renames)."""
     temp = path.with_suffix(".new")
@@ -83,13 +90,11 @@ def test_bit_order_is_protocol_order_and_masks_match_the_criteria_table(screened
     manifest = mf.read(screened)
     engine = Engine()
     crit = {r[0]: r for r in rows(screened / mf.CRITERIA)}
-    names = [d[0] for d in duckdb.sql(f"SELECT * FROM read_parquet('{screened / mf.CRITERIA}') LIMIT 0").description]
+    names = _columns(screened / mf.CRITERIA)
     masks = {r[0]: r for r in rows(screened / mf.TRIALS)}
-    mask_names = [d[0] for d in duckdb.sql(f"SELECT * FROM read_parquet('{screened / mf.TRIALS}') LIMIT 0").description]
+    mask_names = _columns(screened / mf.TRIALS)
     status = {r[0]: r for r in rows(screened / mf.RULE_SETS)}
-    status_names = [
-        d[0] for d in duckdb.sql(f"SELECT * FROM read_parquet('{screened / mf.RULE_SETS}') LIMIT 0").description
-    ]
+    status_names = _columns(screened / mf.RULE_SETS)
     for trial in manifest.trials:
         spec = engine.kb.rule_set(trial.id)
         assert [c.id for c in trial.criteria] == [c.spec.id for c in spec.criteria]
@@ -97,7 +102,7 @@ def test_bit_order_is_protocol_order_and_masks_match_the_criteria_table(screened
         met_i, unk_i = mask_names.index(trial.met_column), mask_names.index(trial.unknown_column)
         st_i = status_names.index(engine.statement.rule_set_status[trial.id])
         for case_id, row in crit.items():
-            met, unknown = masks[case_id][met_i], masks[case_id][unk_i]
+            met, unknown = int(masks[case_id][met_i]), int(masks[case_id][unk_i])  # type: ignore[call-overload]
             for c in trial.criteria:
                 value = row[names.index(c.column)]
                 assert bool(unknown >> c.bit & 1) == (value is None)
@@ -187,7 +192,9 @@ def test_schema_mismatch_names_table_column_type_and_first_bad_row(
     assert not out.exists() and not list(tmp_path.glob(".out*"))
 
 
-def test_schema_mismatch_exits_2_without_output(cohort: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_mismatch_exits_2_without_output(
+    cohort: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = _copy(cohort, tmp_path)
     _rewrite(copy / "lesions" / "part-000002.parquet", "* REPLACE ('x' AS organ, 'big' AS size_mm)")
     assert main(["screen", str(copy), "--out", str(tmp_path / "out")]) == 2
@@ -217,6 +224,19 @@ def test_data_quality_exclusions_are_counted_and_left_out(cohort: Path, tmp_path
     }
     ids = {r[0] for r in rows(out / mf.RULE_SETS)}
     assert len(ids) == N - 4 and "DUP" not in ids and None not in ids
+    # the funnel starts from the exact input and drops the four at its data-quality step
+    from oligoboard.cohort.funnel import Results, compute
+
+    results = Results(out)
+    for trial in results.manifest.trials:
+        f = compute(results.manifest, trial.id, results.histogram(trial.id))
+        assert f.input == N and f.screened == N - 4 and f.accounted == N
+        assert dict(f.data_quality) == {
+            "no case id": 1,
+            "case id repeated in the patients table": 2,
+            "no assessment date": 1,
+        }
+    results.close()
 
 
 def test_cancel_from_the_progress_callback_leaves_nothing(cohort: Path, tmp_path: Path) -> None:

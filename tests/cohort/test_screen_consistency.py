@@ -35,7 +35,7 @@ def _bulk(out: Path) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, boo
         cursor = con.execute(f"SELECT * FROM read_parquet('{out / table}')")
         names = [d[0] for d in cursor.description]
         for row in cursor.fetchall():
-            into[row[0]] = dict(zip(names[1:], row[1:], strict=True))  # type: ignore[index]
+            into[row[0]] = dict(zip(names[1:], row[1:], strict=True))
         con.close()
     return statuses, criteria
 
@@ -82,7 +82,9 @@ def test_synth_sample_documents_match_their_rows_screened_from_parquet(tmp_path:
     assert _compare(engine, sorted(documents), out) == 25 * len(engine.statement.criteria)
 
 
-def test_a_bad_case_file_stops_the_conversion_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_case_file_stops_the_conversion_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     engine = Engine()
     folder = tmp_path / "registry"
     docs = write_case_folder(folder, 5, 7, engine.kb.answer_keys)
@@ -95,7 +97,9 @@ def test_a_bad_case_file_stops_the_conversion_naming_the_file(tmp_path: Path, ca
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registry"]
 
 
-def test_a_repeated_case_id_in_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_repeated_case_id_in_a_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     engine = Engine()
     folder = tmp_path / "registry"
     docs = write_case_folder(folder, 3, 9, engine.kb.answer_keys)
