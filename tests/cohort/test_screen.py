@@ -335,3 +335,36 @@ def test_the_narrow_statement_is_the_assess_statement() -> None:
     engine = Engine()
     sql = narrow_sql(engine.statement)
     assert engine.statement.sql.removesuffix(" ORDER BY case_id") in sql
+
+
+def test_spark_contract_raw_table_is_post_processed_like_duckdb(
+    cohort: Path, screened: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spark branch's `screen_tables(statement_sql, tables, out, master)` writes the raw per-patient
+    table; a stand-in doing that with DuckDB must give the same result tables (post-processing is neutral)."""
+    import types
+
+    calls: list[tuple[str, str | None]] = []
+
+    def screen_tables(
+        statement_sql: str, tables: dict[str, list[Path]], out: Path, master: str | None
+    ) -> None:
+        calls.append((statement_sql, master))
+        out.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        for name, files in tables.items():
+            listed = ", ".join(f"'{p}'" for p in files)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}])")
+        con.execute(f"COPY ({statement_sql}) TO '{out / 'part-00000.parquet'}' (FORMAT parquet)")
+        con.close()
+
+    fake = types.ModuleType("oligoboard.engine.backends.spark")
+    fake.screen_tables = screen_tables  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "oligoboard.engine.backends.spark", fake)
+    out = tmp_path / "spark"
+    code = main(["screen", str(cohort), "--out", str(out), "--engine", "spark", "--master", "local[2]"])
+    assert code == 0
+    assert calls == [(narrow_sql(Engine().statement), "local[2]")]
+    assert mf.read(out).engine == "spark"
+    for table in (mf.RULE_SETS, mf.CRITERIA, mf.TRIALS):
+        assert rows(out / table) == rows(screened / table)

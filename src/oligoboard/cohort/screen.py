@@ -271,7 +271,10 @@ class Screening:
                 "--engine spark: this installation has no Spark screening (install oligoboard[spark])"
             )
         tables = {name: list(files.files) for name, files in sources.items()}
-        screen_tables(narrow_sql(self.statement), tables, raw, master)
+        try:
+            screen_tables(narrow_sql(self.statement), tables, raw, master)
+        except ImportError:  # pyspark itself imported lazily by the backend
+            raise InputError("--engine spark: pyspark is not installed (install oligoboard[spark])") from None
         if self.on_progress is not None:
             self.on_progress(1, 1)
 
