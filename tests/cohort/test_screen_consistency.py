@@ -22,7 +22,7 @@ from oligoboard.cohort.synth import run
 from oligoboard.engine.runner import Engine
 from tests.cohort.screening_data import rows, screen, write_case_folder
 
-N_CASES = 300
+N_CASES = 200
 WORD = {"met": True, "not_met": False, "unknown": None}
 
 
@@ -61,7 +61,7 @@ def test_random_case_documents_screened_in_bulk_match_the_single_case_path(tmp_p
     folder = tmp_path / "registry"
     write_case_folder(folder, N_CASES, 20261202, engine.kb.answer_keys)
     out = tmp_path / "out"
-    assert main(["screen", str(folder), "--out", str(out), "--chunk-patients", "120"]) == 0
+    assert main(["screen", str(folder), "--out", str(out), "--chunk-patients", "80"]) == 0
     manifest = mf.read(out)
     assert manifest.counts["screened"] == N_CASES
     assert manifest.cohort == "registry"
@@ -76,10 +76,10 @@ def test_random_case_documents_screened_in_bulk_match_the_single_case_path(tmp_p
 def test_synth_sample_documents_match_their_rows_screened_from_parquet(tmp_path: Path) -> None:
     engine = Engine()
     cohort = tmp_path / "synth"
-    documents = run(cohort, 2_000, 8, sample=25, chunk=700)
+    documents = run(cohort, 1_000, 8, sample=20, chunk=400)
     out = tmp_path / "out"
-    screen(cohort, out, chunk=600)
-    assert _compare(engine, sorted(documents), out) == 25 * len(engine.statement.criteria)
+    screen(cohort, out, chunk=300)
+    assert _compare(engine, sorted(documents), out) == 20 * len(engine.statement.criteria)
 
 
 def test_a_bad_case_file_stops_the_conversion_naming_the_file(

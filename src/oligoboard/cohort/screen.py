@@ -127,9 +127,8 @@ class Screening:
         if isinstance(error, duckdb.InterruptException):
             raise Cancelled("screening cancelled: nothing was written") from None
         if isinstance(error, duckdb.Error):
-            raise OligoboardError(
-                f"screening failed: {type(error).__name__}: {str(error).splitlines()[0]}"
-            ) from None
+            # the type only: DuckDB's message can quote a value of the data (a patient's)
+            raise OligoboardError(f"screening failed in DuckDB: {type(error).__name__}") from None
         if error is not None:
             raise error
         rows: list[tuple[Any, ...]] = box["rows"]
