@@ -13,6 +13,7 @@ import atexit
 import gc
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -57,12 +58,19 @@ def screen(
         raise InputError(f"{visible(cohort)}: not a folder (a cohort is a folder of tables or case files)")
     # as in `synth`: DuckDB's bindings report leaks at exit when the heap stays frozen (cli.main)
     atexit.register(gc.unfreeze)
+    previous = signal.signal(signal.SIGTERM, _terminate)  # `kill PID` cleans up like Ctrl-C
     try:
         code = _screen(cohort, out, engine, chunk_patients, memory_limit, master)
     except KeyboardInterrupt:
         code = _cancelled()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if code:
         raise typer.Exit(code)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _cancelled() -> int:
