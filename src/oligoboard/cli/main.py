@@ -27,11 +27,13 @@ from oligoboard.cli.audit import audit_app
 from oligoboard.cli.demo import demo
 from oligoboard.cli.dose import dose_app, dvh_command, plan_app
 from oligoboard.cli.fhir import export_fhir, import_fhir
+from oligoboard.cli.funnel import funnel
 from oligoboard.cli.guidelines import guidelines_app
 from oligoboard.cli.migrate import migrate
 from oligoboard.cli.new import new
 from oligoboard.cli.qol import qol_app
 from oligoboard.cli.schema import schema
+from oligoboard.cli.screen import screen
 from oligoboard.cli.serve import serve
 from oligoboard.cli.survival import survival
 from oligoboard.cli.synth import synth
@@ -81,6 +83,8 @@ app.add_typer(trials_app, name="trials")
 app.add_typer(trial_app, name="trial")
 app.command()(serve)
 app.command()(synth)
+app.command()(screen)
+app.command()(funnel)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(qol_app, name="qol")

@@ -13,13 +13,13 @@ The same statement serves one case or a million, on every backend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sqlglot
 from sqlglot import exp
 
 from oligoboard.engine.compile import DIALECT, FEATURES_SQL
-from oligoboard.engine.knowledge_base import CompiledExpr, KnowledgeBase
+from oligoboard.engine.knowledge_base import CompiledExpr, FeatureInfo, KnowledgeBase
 from oligoboard.engine.layout import Statement
 from oligoboard.engine.naming import answer_column, sanitise, step_column
 
@@ -48,6 +48,32 @@ def features_tree() -> exp.Select:
     if not isinstance(tree, exp.Select):
         raise TypeError("features.sql must be one SELECT")
     return tree
+
+
+#: catalogue type (engine/features.yaml) -> the SQL type every engine must return for such a feature column
+CAST_TYPES = {"integer": "INTEGER", "number": "DOUBLE"}
+
+
+def typed_features(tree: exp.Select, catalogue: Mapping[str, FeatureInfo]) -> exp.Select:
+    """Every numeric feature column cast to its catalogue type, so result types agree across engines.
+
+    Why: DuckDB's `count_if` is a HUGEINT and `count(*)` a BIGINT, `date_sub('month', …)` a BIGINT, while
+    Spark types a month difference DECIMAL(31,7) and a count a BIGINT; Parquet written by either then has
+    other column types and a cohort's results could not be compared or appended. An `integer` column
+    becomes INTEGER (every count fits), a `number` column (a month difference, a size) DOUBLE.
+    """
+    typed = tree.copy()
+    projections: list[exp.Expr] = []
+    for projection in typed.expressions:
+        info = catalogue.get(projection.alias_or_name)
+        target = CAST_TYPES.get(info.type) if info is not None else None
+        if target is None or not isinstance(projection, exp.Alias):
+            projections.append(projection)
+            continue
+        cast = exp.cast(projection.this, exp.DataType.build(target), copy=False)
+        projections.append(exp.alias_(cast, projection.alias, copy=False))
+    typed.set("expressions", projections)
+    return typed
 
 
 def feature_columns(tree: exp.Select | None = None) -> tuple[str, ...]:
@@ -134,7 +160,7 @@ def _layer(previous: str, *projections: exp.Expr) -> exp.Select:
 
 def build_statement(kb: KnowledgeBase) -> Statement:
     """The statement for `kb`, with its column map."""
-    features = features_tree()
+    features = typed_features(features_tree(), kb.features)
     feature_cols = feature_columns(features)
     ctes: list[tuple[str, exp.Expr]] = [("features", features)]
 

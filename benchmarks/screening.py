@@ -1,0 +1,206 @@
+"""Bulk screening figures (issue 14 item 6), all in one run, each with its ratio.
+
+1. `oligoboard screen` (DuckDB) on cohorts of `--sizes` patients (default 100k, 1M, 5M, 10M): wall time,
+   peak RSS of the screening process (`wait4`), patients/s, and the scaling ratio against the smallest size
+   (time ratio / size ratio: 1.0 is linear).
+2. What the restructuring moved, same 1M cohort, same process: the full statement as `assess` returns it
+   (every feature, definition and decision column, ordered by case id) copied to Parquet, vs the narrow
+   statement `screen` runs (case id, criteria, statuses; no final sort).
+3. Bulk vs the single-case API on a `--sample` sample: `Engine.evaluate_one` on each parsed case (the
+   Python executor, what `assess` runs) vs bulk screening's per-patient time at the largest size run.
+
+Cohorts: `oligoboard synth` generates `--base` patients once (default 1M, or the largest size if smaller);
+larger cohorts are built by replicating the base files with case-id prefixes `R<k>-` (stated in the
+output), so 10M take minutes to build, not an hour. 10M run with `--chunk-patients 1000000`
+(id-range chunks) and `--memory-limit` (default 6GB).
+
+Run the big sizes alone: flock /tmp/oligoboard-bigmem.lock .venv/bin/python benchmarks/screening.py
+Smaller: .venv/bin/python benchmarks/screening.py --sizes 100000,300000 --sample 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from oligoboard.engine.tables import TABLES
+
+BIN = Path(sys.executable).parent / "oligoboard"
+
+
+def _child(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def build(base: Path, out: Path, copies: int) -> None:
+    """`copies` replicas of the base cohort, replica k with case ids prefixed `R<k>-` (unique, sortable)."""
+    con = duckdb.connect()
+    for table in TABLES:
+        (out / table).mkdir(parents=True)
+        files = sorted((base / table).glob("*.parquet"))
+        for k in range(copies):
+            for f in files:
+                target = out / table / f"r{k:02d}-{f.name}"
+                con.execute(
+                    f"COPY (SELECT * REPLACE ('R{k:02d}-' || case_id AS case_id) FROM read_parquet('{f}')) "
+                    f"TO '{target}' (FORMAT parquet)"
+                )
+    con.close()
+
+
+def statement_ratio(cohort: Path) -> tuple[float, float]:
+    """Seconds for the full `assess` statement and for the narrow `screen` statement, same connection."""
+    from oligoboard.cohort.screen import narrow_sql
+    from oligoboard.cohort.sources import create_views, discover
+    from oligoboard.engine.runner import Engine
+
+    engine = Engine()
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    create_views(con, discover(cohort))
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for sql in (engine.statement.sql, narrow_sql(engine.statement)):
+            start = time.perf_counter()
+            con.execute(f"COPY ({sql}) TO '{tmp}/x.parquet' (FORMAT parquet)")
+            times.append(time.perf_counter() - start)
+    con.close()
+    return times[0], times[1]
+
+
+def single_case(cases: list[Path]) -> tuple[float, float]:
+    """Seconds per patient of the single-case API, warm (executor loaded once, as a service would):
+    (engine: parse + `Engine.evaluate_one` on the Python executor, missing facts resolved;
+    assess: the same plus `assemble`, the whole `assess --json` contract)."""
+    from oligoboard.assessment import assemble
+    from oligoboard.case.io import load_case
+    from oligoboard.engine.runner import Engine
+
+    engine = Engine()
+    assemble(load_case(cases[0]), engine.evaluate_one(load_case(cases[0])), engine.kb)
+    start = time.perf_counter()
+    for path in cases:
+        engine.evaluate_one(load_case(path), backend="python")
+    middle = time.perf_counter()
+    for path in cases:
+        case = load_case(path)
+        assemble(case, engine.evaluate_one(case, backend="python"), engine.kb)
+    end = time.perf_counter()
+    return (middle - start) / len(cases), (end - middle) / len(cases)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000,5000000,10000000")
+    parser.add_argument("--base", type=int, default=1_000_000)
+    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--memory-limit", default="6GB")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--ratio-size", type=int, default=1_000_000, help="cohort size for figure 2")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    base_n = min(args.base, max(sizes))
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="oligoboard-screening-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"work folder {work}; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    base = work / f"synth-{base_n}"
+    if not base.exists():
+        wall, _ = _child(
+            [
+                str(BIN),
+                "synth",
+                "--patients",
+                str(base_n),
+                "--seed",
+                "14",
+                "--out",
+                str(base),
+                "--sample",
+                str(args.sample),
+            ]
+        )
+        print(f"generated {base_n:,} patients with `oligoboard synth` in {wall:.1f} s")
+    cohorts: dict[int, Path] = {}
+    for n in sizes:
+        if n == base_n:
+            cohorts[n] = base
+        elif n < base_n:
+            cohorts[n] = work / f"synth-{n}"
+            if not cohorts[n].exists():
+                _child([str(BIN), "synth", "--patients", str(n), "--seed", "14", "--out", str(cohorts[n])])
+        else:
+            if n % base_n:
+                raise SystemExit(f"--sizes: {n} is not a multiple of the base cohort ({base_n})")
+            cohorts[n] = work / f"replicated-{n}"
+            if not cohorts[n].exists():
+                start = time.perf_counter()
+                build(base, cohorts[n], n // base_n)
+                print(
+                    f"built {n:,} patients as {n // base_n} replicas of the {base_n:,} synth cohort "
+                    f"(case ids prefixed R<k>-) in {time.perf_counter() - start:.1f} s"
+                )
+    print("\n1. oligoboard screen, DuckDB, every trial, recommendation and criterion")
+    print(
+        f"{'patients':>11} {'wall s':>8} {'peak RSS MiB':>13} {'patients/s':>11} {'µs/patient':>11} {'scaling':>8}"
+    )
+    first: tuple[int, float] | None = None
+    figures: dict[int, float] = {}
+    for n in sizes:
+        out = work / f"out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [str(BIN), "screen", str(cohorts[n]), "--out", str(out), "--chunk-patients", "1000000"]
+        if n > 1_000_000:
+            cmd += ["--memory-limit", args.memory_limit]
+        wall, rss = _child(cmd)
+        timings = json.loads((out / "manifest.json").read_text()).get("timings", {})
+        figures[n] = wall
+        first = first or (n, wall)
+        scaling = (wall / first[1]) / (n / first[0])
+        print(
+            f"{n:>11,} {wall:>8.1f} {rss:>13,.0f} {n / wall:>11,.0f} {1e6 * wall / n:>11.1f} {scaling:>8.2f}"
+        )
+        print(f"{'':>11} phases (s): {timings}")
+        shutil.rmtree(out, ignore_errors=True)
+    largest = max(sizes)
+    print("   scaling: (time ratio) / (size ratio) against the smallest size; 1.00 = linear")
+
+    if args.ratio_size in cohorts:
+        full, narrow = statement_ratio(cohorts[args.ratio_size])
+        print(f"\n2. the statement at {args.ratio_size:,} patients, same process")
+        print(f"   full statement as `assess` returns it (all columns, ordered): {full:.1f} s")
+        print(f"   narrow statement `screen` runs (criteria + statuses, no sort): {narrow:.1f} s")
+        print(f"   ratio full / narrow: {full / narrow:.2f}")
+
+    cases = sorted((base / "cases").glob("*.json"))[: args.sample]
+    if cases:
+        per_engine, per_assess = single_case(cases)
+        per_bulk = figures[largest] / largest
+        print(f"\n3. single-case API vs bulk, {len(cases):,} sample patients (warm)")
+        print(f"   engine (parse + Engine.evaluate_one, Python executor): {1e3 * per_engine:.2f} ms/patient")
+        print(f"   assess contract (the same + assemble): {1e3 * per_assess:.2f} ms/patient")
+        print(f"   bulk (`screen` at {largest:,}, end to end): {1e6 * per_bulk:.1f} µs/patient")
+        print(f"   per-patient ratio engine / bulk: {per_engine / per_bulk:,.0f}x")
+        print(f"   per-patient ratio assess / bulk: {per_assess / per_bulk:,.0f}x")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nbenchmark process peak RSS {peak:,.0f} MiB; load at end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
