@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from oligoboard.store import repositories as repo
 from oligoboard.store.db import transaction
 from oligoboard.web.main import create_app
 from oligoboard.web.settings import Settings
-from tests.store.postgres import free_port
+from tests.support.live_server import serve_in_thread
 from tests.web.conftest import DEMO_CASE, EXAMPLES, PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -38,7 +37,6 @@ pytestmark = [
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The workspace under uvicorn on a free loopback port, with two demo cases and a clinician account."""
-    import uvicorn
 
     from oligoboard.web.security import hash_password
 
@@ -52,19 +50,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     for path in sorted(EXAMPLES.glob("demo-0[14]*.json")):
         shutil.copy(path, demo_dir / path.name)
     load_demo(app.state.factory, demo_dir)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):  # bounded wait for start-up
-        if server.started:
-            break
-        thread.join(0.05)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve_in_thread(app) as url:
+        yield url
 
 
 def test_sign_in_upload_assess_answer_decide(server: str, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ Screenshots go to a temporary folder, or to docs/screenshots/ with OLIGOBOARD_SC
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from oligoboard.store.db import transaction
 from oligoboard.web.demo import load_demo
 from oligoboard.web.main import create_app
 from oligoboard.web.settings import Settings
-from tests.store.postgres import free_port
+from tests.support.live_server import serve_in_thread
 from tests.web.conftest import EXAMPLES, PASSWORD
 from tests.web.test_browser import CHROMIUM, DOCS_SCREENSHOTS
 
@@ -29,7 +28,6 @@ pytestmark = [
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    import uvicorn
 
     from oligoboard.web.security import hash_password
 
@@ -37,19 +35,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     with transaction(app.state.factory) as session:
         repo.add_user(session, "clara", hash_password(PASSWORD), "clinician")
     load_demo(app.state.factory, EXAMPLES, with_trial=True)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(200):  # bounded wait for start-up
-        if running.started:
-            break
-        thread.join(0.05)
-    assert running.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    with serve_in_thread(app) as url:
+        yield url
 
 
 def test_trial_office_from_screening_to_analysis(server: str, tmp_path: Path) -> None:

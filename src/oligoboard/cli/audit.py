@@ -19,14 +19,10 @@ def verify(
     ),
 ) -> None:
     """Check that no audit event was changed, removed or reordered since it was written."""
-    from oligoboard.errors import InputError, Problem
     from oligoboard.store import audit
-    from oligoboard.store.db import database_url, make_engine, session_factory, transaction
+    from oligoboard.store.db import existing_database, session_factory, transaction
 
-    url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
-        raise InputError(f"{db}: no such database", [Problem("db", "no such file")])
-    engine = make_engine(url)
+    engine = existing_database(db)
     with transaction(session_factory(engine)) as session:
         report = audit.verify(session)
     if not report.ok:

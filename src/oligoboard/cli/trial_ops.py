@@ -27,12 +27,9 @@ def verify(
     """Check that no allocation or invalidation was changed, removed, reordered or skipped."""
     from oligoboard.errors import InputError, Problem
     from oligoboard.store import trial_repositories as trials
-    from oligoboard.store.db import database_url, make_engine, session_factory, transaction
+    from oligoboard.store.db import existing_database, session_factory, transaction
 
-    url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
-        raise InputError(f"{db}: no such database", [Problem("db", "no such file")])
-    engine = make_engine(url)
+    engine = existing_database(db)
     with transaction(session_factory(engine)) as session:
         ids = trials.logged_trials(session)
         if trial is not None:

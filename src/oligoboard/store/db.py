@@ -28,6 +28,19 @@ def database_url(default_path: str | Path = DEFAULT_SQLITE) -> str:
     return normalise_url(url)
 
 
+def existing_database(default_path: str | Path = DEFAULT_SQLITE) -> Engine:
+    """The engine of a database that must already exist (the `verify` commands read, never create one).
+
+    Why: SQLite would silently create an empty file and report an intact, empty log.
+    """
+    from oligoboard.errors import InputError, Problem
+
+    url = database_url(default_path)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+        raise InputError(f"{default_path}: no such database", [Problem("db", "no such file")])
+    return make_engine(url)
+
+
 def normalise_url(url: str) -> str:
     """`postgres://` and `postgresql://` both mean PostgreSQL through psycopg 3 (the one driver we ship)."""
     if url.startswith("postgres://"):
