@@ -1,0 +1,241 @@
+"""Apache Spark: the same statement for cohorts that live on a cluster (`oligoboard screen --engine spark`).
+
+Why Spark at all, when DuckDB is 10–20× faster on one machine: a national registry (10⁷ patients and more)
+sits in object storage next to a cluster, and the statement should run where the data is. The DuckDB
+statement is transpiled by sqlglot and rewritten where Spark means something else (`spark_sql.py`); the
+tables are read from Parquet with the schema of `engine/tables.py` (never inferred), so a file with a
+missing or differently typed column is refused naming table, column and types instead of giving NULLs.
+
+pyspark is the optional extra `oligoboard[spark]` (a 456 MB package with its own JVM jars): it is imported
+inside the functions here, so this module imports without it and `make run` never needs it. Java 17 comes
+from Debian (`default-jre-headless`, debian-packages.txt).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oligoboard.engine.backends.base import CompiledArtifacts, ResultRow
+from oligoboard.engine.tables import TABLES, CaseTables
+from oligoboard.errors import EngineError, InputError, Problem
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
+
+#: Driver heap unless `OLIGOBOARD_SPARK_DRIVER_MEMORY` (or `driver_memory=`) says otherwise. In local mode
+#: the driver is the whole cluster: 1M patients ran in 4g (the JVM then stays near 5 GB resident).
+DEFAULT_DRIVER_MEMORY = "4g"
+#: Shuffle partitions in local mode: Spark's default 200 means 200 tiny tasks per join on two cores.
+LOCAL_SHUFFLE_PARTITIONS = 8
+
+# only warnings and errors from the JVM reach the terminal (Spark's default prints pages of INFO at start)
+_LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark: %p %c{1}: %m%n
+"""
+
+Source = Path | str  # a local path, or a URL Spark's Hadoop layer reads (s3a://…, abfss://…, hdfs://…)
+
+
+def _spark_type(sqltype: str) -> Any:
+    from pyspark.sql import types as t
+
+    mapping: dict[str, Any] = {
+        "VARCHAR": t.StringType(),
+        "INTEGER": t.IntegerType(),
+        "BIGINT": t.LongType(),
+        "DOUBLE": t.DoubleType(),
+        "BOOLEAN": t.BooleanType(),
+        "DATE": t.DateType(),
+    }
+    if sqltype not in mapping:
+        raise EngineError(f"no Spark type for the table type {sqltype}")
+    return mapping[sqltype]
+
+
+def table_schema(table: str) -> StructType:
+    """The Spark schema of one normalized table, from `TABLES` (the one definition of the layout)."""
+    from pyspark.sql.types import StructField, StructType
+
+    return StructType([StructField(name, _spark_type(sqltype), True) for name, sqltype in TABLES[table]])
+
+
+def _log_config() -> Path:
+    folder = Path(tempfile.gettempdir()) / f"oligoboard-spark-{os.getuid()}"
+    folder.mkdir(exist_ok=True)
+    path = folder / "log4j2.properties"
+    if not path.exists() or path.read_text(encoding="utf-8") != _LOG4J2:
+        path.write_text(_LOG4J2, encoding="utf-8")
+    return path
+
+
+def session(master: str | None = None, driver_memory: str | None = None) -> SparkSession:
+    """The running SparkSession, or a new one: quiet, UTC, bounded driver memory.
+
+    `master` passes through (`spark://host:7077`, `yarn`, `k8s://…`); without it, a session started by
+    `spark-submit` keeps the master spark-submit gave it, and a plain Python process runs `local[*]`.
+    Driver memory only takes effect when this call starts the JVM (a running session is reused as it is).
+    """
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    memory = driver_memory or os.environ.get("OLIGOBOARD_SPARK_DRIVER_MEMORY", DEFAULT_DRIVER_MEMORY)
+    log = f"-Dlog4j2.configurationFile=file:{_log_config()}"
+    builder = (
+        SparkSession.builder.appName("oligoboard-screen")
+        .config("spark.driver.memory", memory)
+        .config("spark.driver.extraJavaOptions", log)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "true")  # bad casts and overflow raise, as in DuckDB
+        .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+    )
+    local = master is None and "PYSPARK_GATEWAY_PORT" not in os.environ  # not under spark-submit
+    if master is not None:
+        builder = builder.master(master)
+    elif local:
+        builder = builder.master("local[*]")
+    if local or (master or "").startswith("local"):
+        builder = builder.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _path(source: Source) -> str:
+    return source if isinstance(source, str) else str(source.resolve())
+
+
+def _check_schema(table: str, found: StructType, expected: StructType, files: Sequence[Source]) -> None:
+    """Every expected column present with its type: Spark would otherwise read a missing column as NULL."""
+    have = {f.name: f.dataType for f in found.fields}
+    problems = []
+    for want in expected.fields:
+        got = have.get(want.name)
+        if got is None:
+            problems.append(
+                Problem(f"{table}.{want.name}", "column missing", want.dataType.simpleString(), "absent")
+            )
+        elif got != want.dataType:
+            problems.append(
+                Problem(
+                    f"{table}.{want.name}", "wrong type", want.dataType.simpleString(), got.simpleString()
+                )
+            )
+    if problems:
+        first = _path(files[0])
+        raise InputError(f"table {table} (files like {first}) does not have the expected columns", problems)
+
+
+def register_tables(spark: SparkSession, tables: Mapping[str, Sequence[Source]]) -> None:
+    """One temp view per table of `TABLES` over its Parquet files (a table without files is empty)."""
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise InputError(f"unknown table(s) {', '.join(unknown)} (known: {', '.join(TABLES)})")
+    for table in TABLES:
+        schema = table_schema(table)
+        files = [_path(f) for f in tables.get(table, [])]
+        if files:
+            _check_schema(table, spark.read.option("mergeSchema", "true").parquet(*files).schema, schema, files)
+            frame = spark.read.schema(schema).parquet(*files)
+        else:
+            frame = spark.createDataFrame([], schema)
+        frame.createOrReplaceTempView(table)
+
+
+def statement_frame(spark: SparkSession, statement_sql: str) -> DataFrame:
+    """The DuckDB statement, transpiled and rewritten (`spark_sql.to_spark`), as a lazy DataFrame."""
+    from oligoboard.engine.backends.spark_sql import to_spark
+
+    return spark.sql(to_spark(statement_sql))
+
+
+def _is_url(out: Source) -> bool:
+    return isinstance(out, str) and "://" in out
+
+
+def screen_tables(
+    statement_sql: str,
+    tables: Mapping[str, Sequence[Source]],
+    out: Source,
+    master: str | None = None,
+    *,
+    driver_memory: str | None = None,
+) -> None:
+    """Run the statement on Spark over Parquet tables and write one row per patient as Parquet to `out`.
+
+    The statement is translated before Spark starts, so an untranslatable construct fails at once
+    (`SparkUnsupported`). A local `out` is written under a temporary sibling name and renamed at the end:
+    an interrupted run (Ctrl-C cancels the Spark jobs) leaves nothing at `out`. A URL `out` (object
+    storage) is written by Spark's output committer, which publishes only complete jobs.
+    """
+    from oligoboard.engine.backends.spark_sql import to_spark
+
+    spark_sql = to_spark(statement_sql)
+    if not _is_url(out) and Path(out).exists():
+        raise InputError(f"output {out} exists already")
+    spark = session(master, driver_memory)
+    register_tables(spark, tables)
+    frame = spark.sql(spark_sql)
+    if _is_url(out):
+        _write(spark, frame, str(out))
+        return
+    target = Path(out)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / "data"
+    try:
+        _write(spark, frame, str(temp))
+        for junk in [*temp.glob(".*.crc"), *temp.glob("_SUCCESS")]:
+            junk.unlink()
+        temp.rename(target)
+    finally:
+        shutil.rmtree(temp.parent, ignore_errors=True)
+
+
+def _write(spark: SparkSession, frame: DataFrame, where: str) -> None:
+    try:
+        frame.write.mode("errorifexists").parquet(where)
+    except BaseException:
+        spark.sparkContext.cancelAllJobs()
+        raise
+
+
+class SparkBackend:
+    """`Engine.evaluate(cases, backend="spark")`: the statement on Spark over in-memory case tables.
+
+    For tests and small batches (rows travel through the Python driver); cohorts go through
+    `screen_tables`, which reads Parquet where it lies.
+    """
+
+    name = "spark"
+
+    def __init__(self, artifacts: CompiledArtifacts, spark: SparkSession | None = None) -> None:
+        from oligoboard.engine.backends.spark_sql import to_spark
+
+        self.sql = to_spark(artifacts.statement.sql)  # refuses an untranslatable statement at once
+        self._spark = spark
+
+    @property
+    def spark(self) -> SparkSession:
+        if self._spark is None:
+            self._spark = session()
+        return self._spark
+
+    def run(self, tables: CaseTables) -> list[ResultRow]:
+        for table in TABLES:
+            frame = self.spark.createDataFrame(tables.rows(table), table_schema(table))
+            frame.createOrReplaceTempView(table)
+        return [row.asDict() for row in self.spark.sql(self.sql).collect()]
