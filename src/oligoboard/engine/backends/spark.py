@@ -141,6 +141,18 @@ def _check_schema(table: str, found: StructType, expected: StructType, files: Se
         raise InputError(f"table {table} (files like {first}) does not have the expected columns", problems)
 
 
+def _footer_schema(spark: SparkSession, table: str, files: Sequence[str]) -> StructType:
+    """The columns the files declare, merged over every file (a conflict between files is an input error)."""
+    from pyspark.errors import PySparkException
+
+    try:
+        found: StructType = spark.read.option("mergeSchema", "true").parquet(*files).schema
+    except PySparkException as exc:
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"table {table}: its Parquet files cannot be read as one table ({first})") from None
+    return found
+
+
 def register_tables(spark: SparkSession, tables: Mapping[str, Sequence[Source]]) -> None:
     """One temp view per table of `TABLES` over its Parquet files (a table without files is empty)."""
     unknown = sorted(set(tables) - set(TABLES))
@@ -150,7 +162,7 @@ def register_tables(spark: SparkSession, tables: Mapping[str, Sequence[Source]])
         schema = table_schema(table)
         files = [_path(f) for f in tables.get(table, [])]
         if files:
-            _check_schema(table, spark.read.option("mergeSchema", "true").parquet(*files).schema, schema, files)
+            _check_schema(table, _footer_schema(spark, table, files), schema, files)
             frame = spark.read.schema(schema).parquet(*files)
         else:
             frame = spark.createDataFrame([], schema)
