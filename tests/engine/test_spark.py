@@ -33,7 +33,7 @@ from tests.engine.test_differential import snapshot
 
 pytest.importorskip("pyspark", reason="the Spark extra is not installed (pip install -e '.[spark]')")
 
-from oligoboard.engine.backends.spark import screen_tables, session  # noqa: E402
+from oligoboard.engine.backends.spark import screen_tables, session
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -80,7 +80,10 @@ def _duckdb_rows(sql: str, tables: dict[str, list[Path]]) -> tuple[list[str], di
 
 @pytest.fixture(scope="module")
 def both(
-    engine: Engine, spark: SparkSession, cohort: dict[str, list[Path]], tmp_path_factory: pytest.TempPathFactory
+    engine: Engine,
+    spark: SparkSession,
+    cohort: dict[str, list[Path]],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[list[str], dict[str, tuple[Any, ...]], list[str], dict[str, tuple[Any, ...]]]:
     out = tmp_path_factory.mktemp("screened") / "spark-out"
     screen_tables(engine.sql, cohort, out, None)

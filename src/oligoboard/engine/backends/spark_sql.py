@@ -68,7 +68,9 @@ def _months_forward(start: exp.Expr, end: exp.Expr) -> exp.Expr:
             this=exp.paren(exp.Sub(this=exp.Year(this=end.copy()), expression=exp.Year(this=start.copy()))),
             expression=exp.Literal.number(12),
         ),
-        expression=exp.paren(exp.Sub(this=exp.Month(this=end.copy()), expression=exp.Month(this=start.copy()))),
+        expression=exp.paren(
+            exp.Sub(this=exp.Month(this=end.copy()), expression=exp.Month(this=start.copy()))
+        ),
     )
     shifted = exp.AddMonths(this=start.copy(), expression=m.copy())
     return exp.Case(
@@ -170,7 +172,8 @@ REWRITES: tuple[Rewrite, ...] = (
 )
 
 #: Node types whose meaning is the same on DuckDB and Spark (after the rewrites), for the values our
-#: tables hold. Anything else is refused by `check_supported`.
+#: tables hold. Anything else is refused by `check_supported`. A sub-query only as a derived table (the
+#: screening wraps the statement: `SELECT case_id, … FROM (statement) AS screened`).
 SUPPORTED: frozenset[type[exp.Expr]] = frozenset(
     {
         exp.Select, exp.From, exp.Join, exp.Where, exp.Group, exp.Order, exp.Ordered, exp.With, exp.CTE,
@@ -180,7 +183,7 @@ SUPPORTED: frozenset[type[exp.Expr]] = frozenset(
         exp.Nullif, exp.Greatest, exp.Least, exp.Add, exp.Sub, exp.Mul, exp.Neg, exp.IntDiv, exp.Cast,
         exp.DataType, exp.Count, exp.Distinct, exp.Sum, exp.Min, exp.Max, exp.ArgMin, exp.ArgMax,
         exp.LogicalOr, exp.LogicalAnd, exp.Filter, exp.Interval, exp.Var, exp.Year, exp.Month, exp.AddMonths,
-        exp.Anonymous, exp.Tuple,
+        exp.Anonymous, exp.Tuple, exp.Subquery,
     }
 )  # fmt: skip
 
@@ -196,6 +199,8 @@ def check_supported(tree: exp.Expr) -> None:
                 f"the statement uses {type(node).__name__} ({node.sql('duckdb')[:60]}), which the Spark "
                 "backend does not translate (engine/backends/spark_sql.py SUPPORTED)"
             )
+        if isinstance(node, exp.Subquery) and not isinstance(node.parent, exp.From | exp.Join):
+            raise SparkUnsupported("a sub-query outside FROM/JOIN has no Spark translation")
         if isinstance(node, exp.Anonymous) and str(node.name).lower() not in ANONYMOUS_OK:
             raise SparkUnsupported(f"function {node.name}() has no Spark translation")
         if isinstance(node, exp.DataType) and node.is_type(exp.DataType.Type.DECIMAL):
