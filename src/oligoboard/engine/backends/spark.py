@@ -34,17 +34,6 @@ DEFAULT_DRIVER_MEMORY = "4g"
 #: Shuffle partitions in local mode: Spark's default 200 means 200 tiny tasks per join on two cores.
 LOCAL_SHUFFLE_PARTITIONS = 8
 
-# only warnings and errors from the JVM reach the terminal (Spark's default prints pages of INFO at start)
-_LOG4J2 = """\
-rootLogger.level = error
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = spark: %p %c{1}: %m%n
-"""
-
 Source = Path | str  # a local path, or a URL Spark's Hadoop layer reads (s3a://…, abfss://…, hdfs://…)
 
 
@@ -71,17 +60,8 @@ def table_schema(table: str) -> StructType:
     return StructType([StructField(name, _spark_type(sqltype), True) for name, sqltype in TABLES[table]])
 
 
-def _log_config() -> Path:
-    folder = Path(tempfile.gettempdir()) / f"oligoboard-spark-{os.getuid()}"
-    folder.mkdir(exist_ok=True)
-    path = folder / "log4j2.properties"
-    if not path.exists() or path.read_text(encoding="utf-8") != _LOG4J2:
-        path.write_text(_LOG4J2, encoding="utf-8")
-    return path
-
-
 def session(master: str | None = None, driver_memory: str | None = None) -> SparkSession:
-    """The running SparkSession, or a new one: quiet, UTC, bounded driver memory.
+    """The running SparkSession, or a new one: quiet (log level ERROR once started), UTC, bounded memory.
 
     `master` passes through (`spark://host:7077`, `yarn`, `k8s://…`); without it, a session started by
     `spark-submit` keeps the master spark-submit gave it, and a plain Python process runs `local[*]`.
@@ -93,11 +73,9 @@ def session(master: str | None = None, driver_memory: str | None = None) -> Spar
     if active is not None and master is None:
         return active
     memory = driver_memory or os.environ.get("OLIGOBOARD_SPARK_DRIVER_MEMORY", DEFAULT_DRIVER_MEMORY)
-    log = f"-Dlog4j2.configurationFile=file:{_log_config()}"
     builder = (
         SparkSession.builder.appName("oligoboard-screen")
         .config("spark.driver.memory", memory)
-        .config("spark.driver.extraJavaOptions", log)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
