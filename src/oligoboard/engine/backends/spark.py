@@ -203,29 +203,55 @@ def _write(spark: SparkSession, frame: DataFrame, where: str) -> None:
         raise
 
 
-class SparkBackend:
-    """`Engine.evaluate(cases, backend="spark")`: the statement on Spark over in-memory case tables.
+def write_case_tables(tables: CaseTables, folder: Path, part: str = "part-000000") -> dict[str, list[Path]]:
+    """Case tables as Parquet in the registry layout (`folder/<table>/<part>.parquet`, `TABLES` types).
 
-    For tests and small batches (rows travel through the Python driver); cohorts go through
-    `screen_tables`, which reads Parquet where it lies.
+    DuckDB writes them (a base dependency), so Spark reads case rows exactly as it reads a registry.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    files: dict[str, list[Path]] = {}
+    try:
+        for table, columns in TABLES.items():
+            con.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in columns)})")
+            rows = tables.rows(table)
+            if rows:
+                marks = ", ".join("?" for _ in columns)
+                con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            (folder / table).mkdir(parents=True, exist_ok=True)
+            target = folder / table / f"{part}.parquet"
+            quoted = str(target).replace("'", "''")
+            con.execute(f"COPY {table} TO '{quoted}' (FORMAT parquet)")
+            files[table] = [target]
+    finally:
+        con.close()
+    return files
+
+
+class SparkBackend:
+    """`Engine.evaluate(cases, backend="spark")`: case tables written as Parquet, then `screen_tables`.
+
+    For tests and small batches (each call pays Spark's fixed cost of running the statement, ~30 s and
+    more); cohorts call `screen_tables` on Parquet where it lies.
     """
 
     name = "spark"
 
-    def __init__(self, artifacts: CompiledArtifacts, spark: SparkSession | None = None) -> None:
+    def __init__(self, artifacts: CompiledArtifacts) -> None:
         from oligoboard.engine.backends.spark_sql import to_spark
 
-        self.sql = to_spark(artifacts.statement.sql)  # refuses an untranslatable statement at once
-        self._spark = spark
-
-    @property
-    def spark(self) -> SparkSession:
-        if self._spark is None:
-            self._spark = session()
-        return self._spark
+        to_spark(artifacts.statement.sql)  # refuses an untranslatable statement at once
+        self.sql = artifacts.statement.sql
 
     def run(self, tables: CaseTables) -> list[ResultRow]:
-        for table in TABLES:
-            frame = self.spark.createDataFrame(tables.rows(table), table_schema(table))
-            frame.createOrReplaceTempView(table)
-        return [row.asDict() for row in self.spark.sql(self.sql).collect()]
+        import duckdb
+
+        with tempfile.TemporaryDirectory(prefix="oligoboard-spark-") as tmp:
+            files = write_case_tables(tables, Path(tmp) / "tables")
+            screen_tables(self.sql, files, Path(tmp) / "out", None)
+            cursor = duckdb.connect().execute(
+                f"SELECT * FROM read_parquet('{tmp}/out/*.parquet') ORDER BY case_id"
+            )
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
