@@ -93,10 +93,13 @@ def main() -> None:
         patients = n[0] if n else 0
         duck = run_duckdb(engine.sql, tables, root / "duckdb.parquet")
         duck_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(
+            f"DuckDB:            {duck:8.1f} s   peak RSS {duck_rss / 1024**2:5.2f} GiB (this process)",
+            flush=True,
+        )
         started, spark, jvm_rss = run_spark(engine.sql, tables, root / "spark-out", args.driver_memory)
         agree = statuses_agree(engine, root / "duckdb.parquet", root / "spark-out")
     print(f"patients: {patients:,} ({len(engine.statement.columns)} columns per patient)")
-    print(f"DuckDB:            {duck:8.1f} s   peak RSS {duck_rss / 1024**2:5.2f} GiB (this process)")
     print(
         f"Spark local[*]:    {spark:8.1f} s   peak RSS {jvm_rss / 1024**2:5.2f} GiB (JVM, driver memory "
         f"{args.driver_memory}); session start {started:.1f} s"

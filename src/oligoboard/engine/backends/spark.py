@@ -81,6 +81,10 @@ def session(master: str | None = None, driver_memory: str | None = None) -> Spar
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "true")  # bad casts and overflow raise, as in DuckDB
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+        # every table of the statement is cohort-sized (one row per patient or lesion): broadcasting one
+        # never pays, and at 1M patients a broadcast ran the 4g driver out of memory (measured)
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
+        .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "-1")
     )
     local = master is None and "PYSPARK_GATEWAY_PORT" not in os.environ  # not under spark-submit
     if master is not None:
@@ -196,8 +200,16 @@ def screen_tables(
 
 
 def _write(spark: SparkSession, frame: DataFrame, where: str) -> None:
+    """Write, cancelling the jobs on any failure or Ctrl-C. Spark's messages quote the offending value (a
+    patient value), so a failure is reported by its error condition only."""
+    from pyspark.errors import PySparkException
+
     try:
         frame.write.mode("errorifexists").parquet(where)
+    except PySparkException as exc:
+        spark.sparkContext.cancelAllJobs()
+        condition = exc.getCondition() or type(exc).__name__
+        raise EngineError(f"Spark failed running the statement: {condition} (values not shown)") from None
     except BaseException:
         spark.sparkContext.cancelAllJobs()
         raise
