@@ -81,10 +81,6 @@ def session(master: str | None = None, driver_memory: str | None = None) -> Spar
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "true")  # bad casts and overflow raise, as in DuckDB
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        # every table of the statement is cohort-sized (one row per patient or lesion): broadcasting one
-        # never pays, and at 1M patients a broadcast ran the 4g driver out of memory (measured)
-        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
-        .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "-1")
     )
     local = master is None and "PYSPARK_GATEWAY_PORT" not in os.environ  # not under spark-submit
     if master is not None:
