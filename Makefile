@@ -3,8 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: run test install lint typecheck unit vignettes bench clean
+.PHONY: run test install install-spark lint typecheck unit vignettes bench clean
 
 $(STAMP): pyproject.toml debian-packages.txt scripts/fetch-fhir-packages.sh
 	bash scripts/system-deps.sh
@@ -18,22 +19,29 @@ $(STAMP): pyproject.toml debian-packages.txt scripts/fetch-fhir-packages.sh
 
 install: $(STAMP)
 
+# the optional Spark extra (pyspark, 456 MB; docs/spark.md): `make test` needs it, `make run` does not
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	touch $(SPARK_STAMP)
+
+install-spark: $(SPARK_STAMP)
+
 ## run: install everything and serve the web workspace on http://127.0.0.1:8000 with the demo cases and
 ## a printed demo login (SQLite file inside the venv; `oligoboard demo` still prints the CLI summary)
 run: install
 	$(BIN)/oligoboard serve --demo --db $(VENV)/demo-workspace.db
 
 ## test: install everything, then lint, type-check, unit tests and the public vignettes
-test: install lint typecheck unit vignettes
+test: install install-spark lint typecheck unit vignettes
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-typecheck: install
+typecheck: install-spark
 	$(BIN)/mypy src tests
 
-unit: install
+unit: install-spark
 	$(BIN)/pytest
 
 vignettes: install

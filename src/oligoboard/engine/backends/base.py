@@ -54,7 +54,13 @@ def _python(artifacts: CompiledArtifacts) -> Backend:
     return PythonBackend(artifacts)
 
 
-BACKENDS: dict[str, BackendFactory] = {"duckdb": _duckdb, "python": _python}
+def _spark(artifacts: CompiledArtifacts) -> Backend:
+    from oligoboard.engine.backends.spark import SparkBackend  # needs the extra oligoboard[spark]
+
+    return SparkBackend(artifacts)
+
+
+BACKENDS: dict[str, BackendFactory] = {"duckdb": _duckdb, "python": _python, "spark": _spark}
 
 
 def register_backend(name: str, factory: BackendFactory) -> None:
