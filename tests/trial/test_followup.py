@@ -18,7 +18,8 @@ from oligoboard.trial.randomisation.config import operations_for
 from oligoboard.web import casework
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cases"
-ZJ = operations_for("NCT06523673")
+TRIAL = "NCT06523673"
+ZJ = operations_for(TRIAL)
 RANDOMISED = dt.date(2026, 1, 31)
 #: after demo-02's own scans (its assessment date): the trial timeline starts here
 START = dt.date(2026, 10, 1)
@@ -109,14 +110,17 @@ def test_visits_go_onto_the_imaging_timeline_and_the_endpoints_are_derived_from_
     found = progressions(document, START)
     assert [(p.date, p.sites) for p in found] == [(dt.date(2026, 11, 10), ("liver",))]
     progression_days = (dt.date(2026, 11, 10) - START).days
-    assert pfs(document, START, None).days == progression_days and pfs(document, START, None).event
+    assert (
+        pfs(document, START, None, trial=TRIAL).days == progression_days
+        and pfs(document, START, None, trial=TRIAL).event
+    )
     # death after progression does not move PFS; OS is the death
     death = dt.date(2026, 11, 25)
-    assert pfs(document, START, death).days == progression_days
-    survival = overall_survival(document, START, death)
+    assert pfs(document, START, death, trial=TRIAL).days == progression_days
+    survival = overall_survival(document, START, death, trial=TRIAL)
     assert survival.event and survival.days == (death - START).days
     # alive: censored at the last visit
-    alive = overall_survival(document, START, None, [dt.date(2026, 11, 10)])
+    alive = overall_survival(document, START, None, [dt.date(2026, 11, 10)], trial=TRIAL)
     assert not alive.event and alive.date == dt.date(2026, 11, 10)
     # a progressing existing lesion is progression at that lesion's organ
     third = followup.visit_document(
@@ -128,7 +132,7 @@ def test_visits_go_onto_the_imaging_timeline_and_the_endpoints_are_derived_from_
 
 def test_pfs_without_a_scan_after_randomisation_is_censored_at_day_zero() -> None:
     document = demo_document()
-    result = pfs(document, dt.date(2030, 1, 1), None)
+    result = pfs(document, dt.date(2030, 1, 1), None, trial=TRIAL)
     assert (result.days, result.event) == (0, False)
 
 

@@ -4,10 +4,10 @@ A visit writes its RECIST 1.1 read into the case (a follow-up scan), so progress
 a scan dated after randomisation whose overall response is PD, or with a lesion read `new` or
 `progressing` (RECIST 1.1: a new lesion is PD whatever the rest does; docs/timeline-facts.md). The site of
 progression is the organ of those lesions ("existing disease" when only the overall read says PD).
-Times count days from randomisation (trial-operations.md §4.1):
-- PFS: first progression or death, whichever first; censored at the last scan after randomisation, or at
-  day 0 when there is none (FDA convention, §4.1);
-- OS: death from any cause; censored at the last date known alive (the latest visit or scan).
+Times count days from randomisation; which events end them and where a patient without one is censored is
+the trial's endpoint definition in `knowledge/endpoints/survival.yaml`, applied by
+`trial.survival.endpoints.endpoint_times` (the one implementation, also used by the analysis CLI): here
+the timeline is only turned into dated events (scans, first progression, visits, death).
 """
 
 from __future__ import annotations
@@ -16,6 +16,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from oligoboard.trial.survival.endpoints import (
+    DAYS_PER_MONTH,
+    EndpointDefinition,
+    EndpointEvent,
+    endpoint_definition,
+    endpoint_times,
+)
 
 PROGRESSING = ("new", "progressing")
 
@@ -82,15 +90,40 @@ def first_progression(document: Mapping[str, Any], start: dt.date) -> Progressio
     return found[0] if found else None
 
 
-def pfs(document: Mapping[str, Any], randomised: dt.date, death: dt.date | None) -> Endpoint:
-    progression = first_progression(document, randomised)
-    candidates = [d for d in (progression.date if progression else None, death) if d is not None]
-    if candidates:
-        when = min(candidates)
-        return Endpoint((when - randomised).days, True, when)
-    scans = scans_after(document, randomised)
-    when = scans[-1][0] if scans else randomised
-    return Endpoint((when - randomised).days, False, when)
+def _events(
+    document: Mapping[str, Any],
+    randomised: dt.date,
+    death: dt.date | None,
+    visit_dates: Sequence[dt.date] = (),
+) -> list[EndpointEvent]:
+    """The dated facts an endpoint definition reads, all from the timeline, the visits and the death."""
+    events = [EndpointEvent("randomisation", randomised)]
+    events += [EndpointEvent("tumour_assessment", when) for when, _ in scans_after(document, randomised)]
+    first = first_progression(document, randomised)
+    if first is not None:
+        events.append(EndpointEvent("progression", first.date))
+    events += [EndpointEvent("last_known_alive", when) for when in visit_dates if when >= randomised]
+    if death is not None:
+        events.append(EndpointEvent("death", death))
+    return events
+
+
+def _endpoint(
+    definition: EndpointDefinition,
+    document: Mapping[str, Any],
+    randomised: dt.date,
+    death: dt.date | None,
+    visit_dates: Sequence[dt.date] = (),
+) -> Endpoint:
+    """One endpoint by the protocol's definition (`knowledge/endpoints/survival.yaml`, one place)."""
+    months, event = endpoint_times(_events(document, randomised, death, visit_dates), definition)
+    days = round(months * DAYS_PER_MONTH)
+    return Endpoint(days, bool(event), randomised + dt.timedelta(days=days))
+
+
+def pfs(document: Mapping[str, Any], randomised: dt.date, death: dt.date | None, *, trial: str) -> Endpoint:
+    """PFS of one randomised patient by the trial's definition (first progression or death, else censored)."""
+    return _endpoint(endpoint_definition(trial, "pfs"), document, randomised, death)
 
 
 def overall_survival(
@@ -98,9 +131,8 @@ def overall_survival(
     randomised: dt.date,
     death: dt.date | None,
     visit_dates: Sequence[dt.date] = (),
+    *,
+    trial: str,
 ) -> Endpoint:
-    if death is not None:
-        return Endpoint((death - randomised).days, True, death)
-    known = [randomised, *visit_dates, *(when for when, _ in scans_after(document, randomised))]
-    when = max(known)
-    return Endpoint((when - randomised).days, False, when)
+    """OS of one randomised patient by the trial's definition (death, else the last date known alive)."""
+    return _endpoint(endpoint_definition(trial, "os"), document, randomised, death, visit_dates)

@@ -90,11 +90,6 @@ class FollowUpSettings(_Strict):
     window_days: Sourced[int]
 
 
-class Endpoints(_Strict):
-    pfs: Sourced[str]
-    os: Sourced[str]
-
-
 class TrialOperations(_Strict):
     trial: str
     source: str = Field(min_length=1)
@@ -106,7 +101,6 @@ class TrialOperations(_Strict):
     minimisation: Minimisation | None = None
     factors: tuple[Factor, ...]
     followup: FollowUpSettings
-    endpoints: Endpoints
 
     @model_validator(mode="after")
     def _consistent(self) -> TrialOperations:

@@ -338,8 +338,8 @@ def endpoint_rows(session: Session, config: TrialOperations) -> list[dict[str, A
         died = dt.date.fromisoformat(death.death_date) if death else None
         randomised = dt.date.fromisoformat(allocation.randomisation_date)
         visit_dates = [dt.date.fromisoformat(v.visit_date) for v in trials.visits(session, row.id)]
-        p_end = pfs(document, randomised, died)
-        o_end = overall_survival(document, randomised, died, visit_dates)
+        p_end = pfs(document, randomised, died, trial=config.trial)
+        o_end = overall_survival(document, randomised, died, visit_dates, trial=config.trial)
         first = progressions(document, randomised)
         out.append(
             {

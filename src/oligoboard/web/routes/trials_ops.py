@@ -227,9 +227,11 @@ def _sample(session: Session, config: TrialOperations, endpoint: str) -> Any:
 
 @router.get("/trials/{trial_id}/analysis")
 def analysis_page(request: Request, trial_id: str, p: Principal = Depends(permit("trial:read"))) -> Response:
+    from oligoboard.trial.survival.endpoints import endpoint_definition
     from oligoboard.trial.survival.summary import summarise
 
     config = work.config_of(trial_id)
+    definitions = {kind: endpoint_definition(config.trial, kind) for kind in ("pfs", "os")}
     with transaction(factory(request)) as session:
         flow = _flow(session, config)
         summaries = {}
@@ -244,6 +246,7 @@ def analysis_page(request: Request, trial_id: str, p: Principal = Depends(permit
         flow=flow.as_dict(),
         summaries=summaries,
         endpoints=endpoints,
+        definitions=definitions,
     )
 
 
