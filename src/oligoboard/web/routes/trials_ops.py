@@ -22,6 +22,7 @@ from oligoboard.store import trial_repositories as trials
 from oligoboard.store.db import transaction
 from oligoboard.trial import followup
 from oligoboard.trial.randomisation.config import TrialOperations, configured_trials
+from oligoboard.trial.survival.endpoints import EndpointDefinition, endpoint_definition
 from oligoboard.web.deps import Principal, factory, permit
 from oligoboard.web.problems import NotFound
 from oligoboard.web.routes import trials_api as work
@@ -225,9 +226,28 @@ def _sample(session: Session, config: TrialOperations, endpoint: str) -> Any:
     )
 
 
+_EVENT_WORDS = {
+    "tumour_assessment": "tumour assessment",
+    "last_known_alive": "date known alive",
+    "progression": "progression",
+    "death": "death from any cause",
+    "enrolment": "enrolment",
+    "randomisation": "randomisation",
+}
+
+
+def _endpoint_sentence(definition: EndpointDefinition) -> str:
+    """The protocol's definition in words: origin, the events that end the time, where it is censored."""
+    events = " or ".join(_EVENT_WORDS[e] for e in definition.events)
+    censor = ", ".join(_EVENT_WORDS[e] for e in definition.censor_at) or _EVENT_WORDS[definition.origin]
+    return (
+        f"{definition.name}: from {_EVENT_WORDS[definition.origin]} to the first {events}; "
+        f"without one, censored at the latest {censor}"
+    )
+
+
 @router.get("/trials/{trial_id}/analysis")
 def analysis_page(request: Request, trial_id: str, p: Principal = Depends(permit("trial:read"))) -> Response:
-    from oligoboard.trial.survival.endpoints import endpoint_definition
     from oligoboard.trial.survival.summary import summarise
 
     config = work.config_of(trial_id)
@@ -247,6 +267,7 @@ def analysis_page(request: Request, trial_id: str, p: Principal = Depends(permit
         summaries=summaries,
         endpoints=endpoints,
         definitions=definitions,
+        endpoint_words={kind: _endpoint_sentence(d) for kind, d in definitions.items()},
     )
 
 
