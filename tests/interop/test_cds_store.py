@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from oligoboard.interop.cds_hooks.cards import IssuedCard
 from oligoboard.interop.cds_hooks.feedback import feedback_of, record_cards, record_feedback
 from oligoboard.store.db import downgrade, transaction, upgrade
-from tests.store.conftest import db_engine, db_url, factory, postgres_server  # noqa: F401  (fixtures)
+from tests.store.conftest import db_engine, db_url, factory  # noqa: F401  (fixtures)
 
 CARD = "4e0a3a1e-3283-4575-ab82-028d55fe2719"
 SUGGESTION = "e56e1945-20b3-4393-8503-a1a20fd73152"

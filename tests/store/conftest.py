@@ -1,5 +1,5 @@
-"""Every store test runs twice: on a SQLite file and on a real PostgreSQL server (skipped with a reason
-only when the PostgreSQL binaries are missing)."""
+"""Every store test runs twice: on a SQLite file and on a real PostgreSQL server (the session's
+`postgres_server`, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from oligoboard.store.db import make_engine, session_factory, upgrade
-from tests.store.postgres import PostgresServer, missing_reason, run_server
+from tests.store.postgres import PostgresServer
 
 _numbers = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    reason = missing_reason()
-    if reason:
-        pytest.skip(reason)
-    yield from run_server()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,7 +2,7 @@
 
 Debian's `postgresql` package (debian-packages.txt) puts the binaries under /usr/lib/postgresql/<v>/bin.
 PostgreSQL refuses to run as root, so under root the server runs as the `postgres` system user. When the
-binaries are missing the tests that need the server are skipped with that reason, never passed silently.
+binaries are missing the session fixture (tests/conftest.py) fails with that reason: `make test` installs them.
 """
 
 from __future__ import annotations

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.store.conftest import db_engine, db_url, factory, postgres_server
+from tests.store.conftest import db_engine, db_url, factory
 
-__all__ = ["db_engine", "db_url", "factory", "postgres_server"]
+__all__ = ["db_engine", "db_url", "factory"]

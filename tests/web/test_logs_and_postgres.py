@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from oligoboard.store.db import transaction
 from oligoboard.web.main import create_app
 from oligoboard.web.security import hash_password
 from oligoboard.web.settings import Settings
-from tests.store.postgres import PostgresServer, missing_reason, run_server
+from tests.store.postgres import PostgresServer
 from tests.web.conftest import CASE_ID, DEMO_CASE, PASSWORD, csrf, sign_in, upload
 
 SENTINEL = "Sentinel-Value-4711"
@@ -44,16 +43,8 @@ def test_no_patient_value_reaches_the_log(
     assert all(SENTINEL not in r.getMessage() for r in caplog.records)
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PostgresServer]:
-    reason = missing_reason()
-    if reason:
-        pytest.skip(reason)
-    yield from run_server()
-
-
-def test_the_workspace_on_postgresql(pg: PostgresServer) -> None:
-    app = create_app(Settings(database_url=pg.create_database("web_flow")))
+def test_the_workspace_on_postgresql(postgres_server: PostgresServer) -> None:
+    app = create_app(Settings(database_url=postgres_server.create_database("web_flow")))
     with transaction(app.state.factory) as session:
         repo.add_user(session, "clara", hash_password(PASSWORD), "clinician")
     with TestClient(app, base_url="https://testserver") as client:

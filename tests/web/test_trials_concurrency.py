@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ from oligoboard.trial import enrolment as service
 from oligoboard.trial.enrolment import HOLD_ENV
 from oligoboard.trial.randomisation.config import operations_for
 from oligoboard.web import casework
-from tests.store.postgres import PostgresServer, free_port, missing_reason, run_server
+from tests.store.postgres import PostgresServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "examples" / "cases" / "demo-02-sync-two-bone-on-induction.json"
@@ -50,14 +49,6 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    reason = missing_reason()
-    if reason:
-        pytest.skip(reason)
-    yield from run_server()
-
-
 _numbers = iter(range(10_000))
 
 
@@ -65,7 +56,7 @@ _numbers = iter(range(10_000))
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'load.db'}"
-    server: PostgresServer = request.getfixturevalue("postgres")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
     return server.create_database(f"load{next(_numbers)}")
 
 
