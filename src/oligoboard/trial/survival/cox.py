@@ -9,7 +9,7 @@ order unless named), so each other group gets HR = exp(β) versus the reference,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from oligoboard.errors import InputError, Problem
 from oligoboard.trial.survival.data import SurvivalSample
@@ -31,15 +31,7 @@ class HazardRatio:
     p: float
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "group": self.group,
-            "coef": self.coef,
-            "se": self.se,
-            "hr": self.hr,
-            "lower": self.lower,
-            "upper": self.upper,
-            "p": self.p,
-        }
+        return asdict(self)  # the fields, in order, are the JSON keys
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from statistics import NormalDist
 from typing import Literal
 
@@ -43,7 +43,7 @@ class Estimate:
     upper: float | None
 
     def as_dict(self) -> dict[str, float | None]:
-        return {"estimate": self.estimate, "lower": self.lower, "upper": self.upper}
+        return asdict(self)  # the fields, in order, are the JSON keys
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,7 @@ class SurvivalAt:
     events_so_far: int
 
     def as_dict(self) -> dict[str, float | int]:
-        return {
-            "time": self.time,
-            "survival": self.survival,
-            "lower": self.lower,
-            "upper": self.upper,
-            "at_risk": self.at_risk,
-            "events_so_far": self.events_so_far,
-        }
+        return asdict(self)  # the fields, in order, are the JSON keys
 
 
 @dataclass(frozen=True)

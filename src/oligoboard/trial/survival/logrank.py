@@ -7,7 +7,7 @@ expected events per group are computed here from the same risk sets, for the O/E
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from oligoboard.errors import InputError, Problem
 from oligoboard.trial.survival.data import SurvivalSample
@@ -23,7 +23,7 @@ class GroupEvents:
     expected: float
 
     def as_dict(self) -> dict[str, object]:
-        return {"group": self.group, "n": self.n, "observed": self.observed, "expected": self.expected}
+        return asdict(self)  # the fields, in order, are the JSON keys
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ rmean = τ)`: `lung`, τ = 730.5 d → 357.131, SE 16.2273, `shared/reference/tr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from statistics import NormalDist
 
 from oligoboard.errors import InputError, Problem
@@ -28,13 +28,7 @@ class Rmst:
     upper: float
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "tau": self.tau,
-            "estimate": self.estimate,
-            "se": self.se,
-            "lower": self.lower,
-            "upper": self.upper,
-        }
+        return asdict(self)  # the fields, in order, are the JSON keys
 
 
 @dataclass(frozen=True)
@@ -51,16 +45,7 @@ class RmstDifference:
     p: float
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "group": self.group,
-            "reference": self.reference,
-            "tau": self.tau,
-            "difference": self.difference,
-            "se": self.se,
-            "lower": self.lower,
-            "upper": self.upper,
-            "p": self.p,
-        }
+        return asdict(self)  # the fields, in order, are the JSON keys
 
 
 def rmst_of_curve(curve: KaplanMeier, tau: float, *, alpha: float = 0.05) -> Rmst:

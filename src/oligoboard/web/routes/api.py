@@ -18,6 +18,7 @@ from oligoboard.store.db import transaction
 from oligoboard.store.models import CaseRecord
 from oligoboard.web import casework
 from oligoboard.web.deps import Principal, factory, permit
+from oligoboard.web.listing import listing
 from oligoboard.web.routes.cases import decision_input, load, record, store_case
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -112,7 +113,7 @@ def case_versions(
             }
             for v in rows[offset : offset + limit]
         ]
-        return {"items": items, "total": len(rows), "limit": limit, "offset": offset}
+        return listing(items, total=len(rows), limit=limit, offset=offset)
 
 
 @router.get("/cases/{case_id}/assessment")
@@ -188,7 +189,7 @@ def decisions(request: Request, case_id: str, _p: Principal = Depends(permit("ca
             }
             for d in repo.decisions_for(session, row)
         ]
-        return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+        return listing(items)
 
 
 @router.get("/meetings")
@@ -204,4 +205,4 @@ def meetings(
             {"id": m.id, "title": m.title, "meeting_date": m.meeting_date}
             for m in rows[offset : offset + limit]
         ]
-        return {"items": items, "total": len(rows), "limit": limit, "offset": offset}
+        return listing(items, total=len(rows), limit=limit, offset=offset)

@@ -34,6 +34,7 @@ from oligoboard.trial.endpoints_timeline import overall_survival, pfs, progressi
 from oligoboard.trial.randomisation.config import TrialOperations, operations_for
 from oligoboard.web import casework
 from oligoboard.web.deps import Principal, factory, permit
+from oligoboard.web.listing import listing
 from oligoboard.web.problems import NotFound
 
 router = APIRouter(prefix="/api/v1/trials", tags=["trials"])
@@ -376,7 +377,7 @@ def list_trials(_p: Principal = Depends(permit("trial:read"))) -> dict[str, Any]
         }
         for c in configured_trials().values()
     ]
-    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+    return listing(items)
 
 
 @router.post("/{trial_id}/enrolments", status_code=201)
@@ -404,7 +405,7 @@ def api_enrolments(
     config = config_of(trial_id)
     with transaction(factory(request)) as session:
         items = enrolment_rows(session, config)
-    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+    return listing(items)
 
 
 @router.post("/{trial_id}/randomisations", status_code=201)
@@ -463,7 +464,7 @@ def api_visits(
             }
             for v in trials.visits(session, row.id)
         ]
-    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+    return listing(items)
 
 
 @router.post("/{trial_id}/enrolments/{enrolment_id}/death", status_code=201)
@@ -491,7 +492,7 @@ def api_overdue(
             for r in enrolment_rows(session, config)
             for o in r["overdue"]
         ]
-    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+    return listing(items)
 
 
 @router.get("/{trial_id}/endpoints")
@@ -501,4 +502,4 @@ def api_endpoints(
     config = config_of(trial_id)
     with transaction(factory(request)) as session:
         items = endpoint_rows(session, config)
-    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+    return listing(items)
