@@ -115,7 +115,7 @@ ERBB2_AMPLIFICATION_TESTS: Final = frozenset({"31150-6", "85318-4", "96893-3", "
 
 #: HGNC gene ids (mcode genomic examples: HGNC:427 ALK, HGNC:7029 MET, HGNC:1097 BRAF; the others are the
 #: HGNC ids of the approved symbols) → case@2
-#: driver key of the gene. The variant still decides positive: see importer._driver_from_variant.
+#: driver key of the gene. The variant still decides positive: see biomarkers.BiomarkerMapping.positive_variant.
 GENES: Final[dict[str, str]] = {
     "HGNC:3236": "egfr",
     "HGNC:427": "alk",
