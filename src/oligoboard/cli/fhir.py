@@ -13,8 +13,6 @@ standard library only at the top.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,14 +38,9 @@ def _refuse_existing(out: Path | None, force: bool, option: str) -> None:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """JSON to `path` via a temporary file in the same folder and a rename: readers never see half a file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from oligoboard.atomic_write import write_text_atomically
+
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def import_fhir(

@@ -81,7 +81,7 @@ def funnel(
     finally:
         results.close()
     if html is not None:
-        from oligoboard.cohort.funnel import write_text_atomically
+        from oligoboard.atomic_write import write_text_atomically
         from oligoboard.report.cohort.html import render_funnel_html
 
         warning = None if stale is None else render_stale(manifest.knowledge_version, stale).plain

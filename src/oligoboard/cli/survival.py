@@ -92,21 +92,12 @@ def survival(
     sample = read_survival_csv(data, time=time, event=event, group=group)
     summary = summarise(sample, at=times, tau=tau, ci_method=ci, reference=reference, unit=unit)  # type: ignore[arg-type]
     if plot is not None:
-        import os
-        import tempfile
-
+        from oligoboard.atomic_write import write_bytes_atomically
         from oligoboard.report.trial.km_plot import render_km_plot
 
         fmt = plot.suffix.lower().lstrip(".")
         image = render_km_plot(curves(sample, ci_method=ci), fmt=fmt, time_label=time)  # type: ignore[arg-type]
-        handle, temp = tempfile.mkstemp(dir=plot.parent, prefix=".km-", suffix=plot.suffix)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(image)
-            os.replace(temp, plot)
-        finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
+        write_bytes_atomically(plot, image)
     if json_out:
         print_json(summary)
         return

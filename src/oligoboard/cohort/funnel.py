@@ -242,12 +242,3 @@ class Results:
 
     def close(self) -> None:
         self._con.close()
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write through a temporary sibling and rename: a reader never sees half a page."""
-    import os
-
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from oligoboard import __version__
+from oligoboard.atomic_write import write_text_atomically
 from oligoboard.cohort.sources import TableFiles
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.layout import Statement
@@ -181,10 +181,9 @@ def build(
 
 def write(folder: Path, manifest: Manifest) -> None:
     """Write `manifest.json` through a temporary file (a reader never sees half of it)."""
-    target = folder / MANIFEST
-    temp = folder / f".{MANIFEST}.tmp"
-    temp.write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temp, target)
+    write_text_atomically(
+        folder / MANIFEST, json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 def _criterion(raw: Mapping[str, Any]) -> CriterionEntry:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from oligoboard.atomic_write import write_bytes_atomically
 from oligoboard.cohort.funnel import Funnel
 
 #: tone → colour, as the HTML report's backgrounds (report/html/templates/base.html.j2), darker for bars
@@ -118,7 +119,7 @@ def svg_geometry(
 
 def write_png(funnel: Funnel, path: Path) -> None:
     """The chart as a PNG, written to a temporary name and renamed (never a half-written file)."""
-    import os
+    import io
 
     import matplotlib
 
@@ -146,8 +147,8 @@ def write_png(funnel: Funnel, path: Path) -> None:
         )
         ax.legend(fontsize=7, loc="lower right", ncols=3)
         fig.tight_layout()
-        temp = path.with_name(f".{path.name}.tmp")
-        fig.savefig(temp, format="png")
-        os.replace(temp, path)
+        image = io.BytesIO()
+        fig.savefig(image, format="png")
+        write_bytes_atomically(path, image.getvalue())
     finally:
         plt.close(fig)
