@@ -65,6 +65,9 @@ AGG_EXPRESSIONS: list[str] = [
     "arg_max(v, k)",
     "arg_min(v, k)",
     "arg_min(v, k) FILTER (WHERE x)",
+    # a compound value: the NULL guard must wrap it whole (`NOT v = 7 AND x IS NULL` binds otherwise)
+    "arg_max(v = 7 AND x, k)",
+    "arg_max(v > 2 OR x, k) FILTER (WHERE k > 0)",
 ]
 
 

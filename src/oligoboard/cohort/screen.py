@@ -4,11 +4,12 @@ Why this shape:
 - The statement is the one `assess` runs (`Engine().statement`), executed by DuckDB over views of the
   cohort's own Parquet/CSV files (`cohort/sources.py`); no per-patient Python object exists at any point.
 - Patients are screened in chunks of patient-id ranges (boundaries from `quantile_disc` over the ids), so
-  memory is bounded by the chunk, not the cohort; each chunk's narrow result (case id, criterion columns,
-  rule-set status columns) is written as one raw Parquet file.
-- Post-processing (`postprocess`) is engine-neutral: DuckDB over the raw Parquet, whoever wrote it (the
-  Spark backend writes the same raw table). It drops data-quality exclusions and writes the three result
-  tables and the manifest (`cohort/manifest.py`).
+  memory is bounded by the chunk, not the cohort. DuckDB keeps a chunk's narrow result (case id, criterion
+  columns, rule-set status columns) in a temporary table and writes the three result tables from it
+  (`write_results`) straight away: no intermediate file is written and read back. With several chunks each
+  result is written per chunk and the parts are concatenated at the end.
+- The Spark backend writes the same narrow rows as Parquet (`raw/`); `write_results` then reads those with
+  DuckDB, so the result tables, the exclusions and the checks are one code whoever ran the statement.
 - Everything goes to a temporary sibling of `out`, renamed at the very end. Cancelling (Ctrl-C, or
   `Screening.cancel()`) interrupts the running DuckDB query (`con.interrupt()`) and removes the sibling.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from oligoboard.cohort import manifest as mf
-from oligoboard.cohort.sources import TableFiles, check_schema, create_views, discover, sql_list, sql_string
+from oligoboard.cohort.sources import TableFiles, check_schema, create_views, discover, sql_string
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.layout import Statement
 from oligoboard.errors import InputError, OligoboardError
@@ -173,12 +174,6 @@ class Screening:
             create_views(self._con, sources)
             counts = self._quality()
             lap("quality")
-            if engine == "duckdb":
-                self._screen_duckdb(sources, temp / RAW, counts["input"])
-            else:
-                self._screen_spark(sources, temp / RAW, master)
-            self._check()
-            lap("statement")
             manifest = mf.build(
                 self.kb,
                 self.statement,
@@ -187,11 +182,21 @@ class Screening:
                 cohort_hash=cohort_hash,
                 counts=counts,
             )
-            postprocess(self._run, temp, manifest)
+            if engine == "duckdb":
+                parts = self._screen_duckdb(sources, temp, manifest)
+                lap("statement")
+                self._concatenate(parts, temp)
+            else:
+                self._screen_spark(sources, temp / RAW, master)
+                self._check()
+                lap("statement")
+                raw = f"read_parquet({sql_string(str(temp / RAW / '*.parquet'))})"
+                write_results(self._run, raw, temp, manifest)
+                shutil.rmtree(temp / RAW)
+            check_count(self._run, temp, manifest)
             lap("results")
             manifest.seconds = round(time.perf_counter() - started, 3)
             manifest.timings = timings
-            shutil.rmtree(temp / RAW)
             shutil.rmtree(temp / ".spill", ignore_errors=True)
             mf.write(temp, manifest)
             self._check()
@@ -234,11 +239,18 @@ class Screening:
         found = self._run(f"SELECT quantile_disc(case_id, [{cuts}]) FROM patients")[0][0]
         return sorted({str(v) for v in found if v is not None})
 
-    def _screen_duckdb(self, sources: Mapping[str, TableFiles], raw: Path, total: int) -> None:
-        raw.mkdir()
+    def _screen_duckdb(
+        self, sources: Mapping[str, TableFiles], temp: Path, manifest: mf.Manifest
+    ) -> Path | None:
+        """Each id-range chunk: the narrow statement into a temporary table, the result tables from it.
+
+        Returns the folder of per-chunk parts when there was more than one chunk (None: written in place).
+        """
+        total = manifest.counts["input"]
         bounds = self._boundaries(total)
         ranges: list[tuple[str | None, str | None]] = list(zip([None, *bounds], [*bounds, None], strict=True))
         narrow = narrow_sql(self.statement)
+        parts = temp / ".parts"
         done = 0
         for index, (lo, hi) in enumerate(ranges):
             conditions = [f"case_id >= {sql_string(lo)}" if lo is not None else "", ""]
@@ -246,16 +258,30 @@ class Screening:
             condition = " AND ".join(c for c in conditions if c)
             if condition:
                 create_views(self._con, sources, dict.fromkeys(sources, condition))
-            target = raw / f"part-{index:06d}.parquet"
-            self._run(f"COPY ({narrow}) TO {sql_string(str(target))} (FORMAT parquet)")
-            if len(ranges) > 1:
-                done = self._run(f"SELECT count(*) FROM read_parquet({sql_list([target])})")[0][0] + done
-            else:
+            self._run(f"CREATE OR REPLACE TEMP TABLE screened AS {narrow}")
+            if len(ranges) == 1:
+                write_results(self._run, "screened", temp, manifest)
                 done = total
+            else:
+                write_results(self._run, "screened", parts, manifest, part=f"part-{index:06d}")
+                done += self._run("SELECT count(*) FROM screened")[0][0]
+            self._run("DROP TABLE screened")
             if self.on_progress is not None:
                 self.on_progress(min(done, total), total)
             self._check()
         create_views(self._con, sources)
+        return parts if len(ranges) > 1 else None
+
+    def _concatenate(self, parts: Path | None, temp: Path) -> None:
+        """One file per result table from the chunks' parts (nothing to do for a single chunk)."""
+        if parts is None:
+            return
+        for name in (mf.RULE_SETS, mf.CRITERIA, mf.TRIALS):
+            pieces = sql_string(str(parts / name / "*.parquet"))
+            self._run(
+                f"COPY (SELECT * FROM read_parquet({pieces})) TO {sql_string(str(temp / name))} (FORMAT parquet)"
+            )
+        shutil.rmtree(parts)
 
     def _screen_spark(self, sources: Mapping[str, TableFiles], raw: Path, master: str | None) -> None:
         import importlib
@@ -278,8 +304,17 @@ class Screening:
             self.on_progress(1, 1)
 
 
-def postprocess(run: Callable[[str], list[tuple[Any, ...]]], folder: Path, manifest: mf.Manifest) -> None:
-    """The three result tables from the raw per-patient rows under `folder/raw`, excluded patients dropped.
+def write_results(
+    run: Callable[[str], list[tuple[Any, ...]]],
+    source: str,
+    folder: Path,
+    manifest: mf.Manifest,
+    part: str | None = None,
+) -> None:
+    """The three result tables from the narrow per-patient rows of `source`, excluded patients dropped.
+
+    `source`: a relation holding the narrow rows (a table name, or `read_parquet(...)` over Spark's output).
+    `part`: write `folder/<table>/<part>.parquet` (one chunk of several) instead of `folder/<table>`.
 
     - `rule_sets.parquet`: case_id and one column per rule set: met | not_met | unknown;
     - `criteria.parquet`: case_id and one BOOLEAN column per criterion: TRUE met (its condition holds; for
@@ -288,17 +323,21 @@ def postprocess(run: Callable[[str], list[tuple[Any, ...]]], folder: Path, manif
     - `trials.parquet`: case_id and per trial two BIGINT bitmasks over its criteria in protocol order,
       `<trial column>__met` (condition holds) and `<trial column>__unknown` (bit i = 1 << i, i from 0).
     """
-    raw = f"read_parquet({sql_string(str(folder / RAW / '*.parquet'))})"
-    kept = f"(SELECT * FROM {raw} AS r WHERE r.case_id IS NOT NULL AND r.case_id NOT IN (SELECT case_id FROM excluded WHERE case_id IS NOT NULL))"
+    kept = (
+        f"(SELECT * FROM {source} AS r WHERE r.case_id IS NOT NULL AND r.case_id NOT IN "
+        "(SELECT case_id FROM excluded WHERE case_id IS NOT NULL))"
+    )
+
+    def target(name: str) -> str:
+        if part is None:
+            return sql_string(str(folder / name))
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        return sql_string(str(folder / name / f"{part}.parquet"))
 
     statuses = ", ".join(f"{rs.column} AS {rs.column}" for rs in manifest.rule_sets)
-    run(
-        f"COPY (SELECT case_id, {statuses} FROM {kept}) TO {sql_string(str(folder / mf.RULE_SETS))} (FORMAT parquet)"
-    )
+    run(f"COPY (SELECT case_id, {statuses} FROM {kept}) TO {target(mf.RULE_SETS)} (FORMAT parquet)")
     crits = ", ".join(c.column for c in manifest.criteria)
-    run(
-        f"COPY (SELECT case_id, {crits} FROM {kept}) TO {sql_string(str(folder / mf.CRITERIA))} (FORMAT parquet)"
-    )
+    run(f"COPY (SELECT case_id, {crits} FROM {kept}) TO {target(mf.CRITERIA)} (FORMAT parquet)")
     masks: list[str] = []
     for trial in manifest.trials:
         met = " + ".join(f"CASE WHEN {c.column} IS TRUE THEN {1 << c.bit} ELSE 0 END" for c in trial.criteria)
@@ -307,9 +346,11 @@ def postprocess(run: Callable[[str], list[tuple[Any, ...]]], folder: Path, manif
         )
         masks.append(f"CAST({met} AS BIGINT) AS {trial.met_column}")
         masks.append(f"CAST({unknown} AS BIGINT) AS {trial.unknown_column}")
-    run(
-        f"COPY (SELECT case_id, {', '.join(masks)} FROM {kept}) TO {sql_string(str(folder / mf.TRIALS))} (FORMAT parquet)"
-    )
+    run(f"COPY (SELECT case_id, {', '.join(masks)} FROM {kept}) TO {target(mf.TRIALS)} (FORMAT parquet)")
+
+
+def check_count(run: Callable[[str], list[tuple[Any, ...]]], folder: Path, manifest: mf.Manifest) -> None:
+    """Refuse results that do not hold exactly one row per screened patient (nothing is kept then)."""
     found = run(f"SELECT count(*) FROM read_parquet({sql_string(str(folder / mf.RULE_SETS))})")[0][0]
     if int(found) != manifest.counts["screened"]:
         raise OligoboardError(

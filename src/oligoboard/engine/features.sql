@@ -35,30 +35,67 @@ staging_scans AS (
     JOIN patients AS p ON p.case_id = i.case_id
     GROUP BY i.case_id
 ),
-finding_dates AS (
-    -- per lesion: the latest scan date recording it, and whether an undated scan records it (which might be later)
-    SELECT f.case_id, f.lesion_id, max(i.scan_date) AS latest_date, count_if(i.scan_date IS NULL) AS n_undated
+findings_ranked AS (
+    -- each finding with its status as a position in the contract's list (1 new … 5 complete_response): the
+    -- per-day comparison below is integer min/max, a fraction of the cost of text min/max on millions of rows.
+    -- A status outside the list (a registry not checked against the contract) has no rank: read as no status
+    SELECT
+        f.case_id,
+        f.scan_id,
+        f.lesion_id,
+        f.status,
+        CASE f.status
+            WHEN 'new' THEN 1 WHEN 'progressing' THEN 2 WHEN 'stable' THEN 3 WHEN 'responding' THEN 4
+            WHEN 'complete_response' THEN 5
+        END AS status_rank,
+        f.size_mm
     FROM imaging_findings AS f
-    JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
-    GROUP BY f.case_id, f.lesion_id
 ),
-latest_findings AS (
-    -- the lesion as read on its latest scan; NULL when an undated scan records it or same-day reads disagree
+finding_days AS (
+    -- per lesion and scan date: what that day's scans read (several scans of one day are one reading). Only
+    -- scans whose findings were given (`findings_known`) carry findings; a finding row on another scan (which
+    -- validation makes impossible) is not part of the timeline
     SELECT
         f.case_id,
         f.lesion_id,
-        CASE WHEN count_if(f.status IS NULL) = 0 AND min(f.status) = max(f.status) THEN min(f.status) END AS status,
-        CASE WHEN count_if(f.size_mm IS NULL) = 0 AND min(f.size_mm) = max(f.size_mm) THEN min(f.size_mm) END
-            AS size_mm
-    FROM imaging_findings AS f
+        i.scan_date,
+        count_if(f.status_rank IS NULL) AS n_status_null,
+        min(f.status_rank) AS status_min,
+        max(f.status_rank) AS status_max,
+        count_if(f.size_mm IS NULL) AS n_size_null,
+        min(f.size_mm) AS size_min,
+        max(f.size_mm) AS size_max
+    FROM findings_ranked AS f
     JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
-    JOIN finding_dates AS d ON d.case_id = f.case_id AND d.lesion_id = f.lesion_id
-    WHERE d.n_undated = 0 AND i.scan_date = d.latest_date
-    GROUP BY f.case_id, f.lesion_id
+    WHERE i.findings_known AND f.lesion_id IS NOT NULL
+    GROUP BY f.case_id, f.lesion_id, i.scan_date
+),
+lesion_findings AS (
+    -- per lesion: the latest scan date recording it, whether an undated scan records it (which might be later),
+    -- and what that date read: `status_read`/`size_read` FALSE when a read is missing or same-day reads
+    -- disagree, `present` a finding not in complete response, `new` a finding new. Dates are unique per lesion
+    -- here, so arg_max picks that one day (its values are never NULL, so no day is skipped)
+    SELECT
+        d.case_id,
+        d.lesion_id,
+        max(d.scan_date) AS latest_date,
+        count_if(d.scan_date IS NULL) AS n_undated,
+        arg_max(d.n_status_null = 0 AND d.status_min = d.status_max, d.scan_date) AS status_read,
+        arg_max(coalesce(d.status_min, 0), d.scan_date) AS status_latest,
+        arg_max(d.n_size_null = 0 AND d.size_min = d.size_max, d.scan_date) AS size_read,
+        arg_max(coalesce(d.size_min, -1.0), d.scan_date) AS size_latest,
+        arg_max(coalesce(d.status_max < 5, FALSE), d.scan_date) AS latest_present,
+        arg_max(coalesce(d.status_min = 1, FALSE), d.scan_date) AS latest_new,
+        arg_max(d.n_status_null, d.scan_date) AS latest_n_status_null
+    FROM finding_days AS d
+    GROUP BY d.case_id, d.lesion_id
 ),
 lesions_current AS (
-    -- each lesion with its current status and size: the latest finding, else the lesion's own summary
-    -- (validation refuses a summary status that contradicts the latest finding)
+    -- each distant-metastasis candidate (an ipsilateral other-lobe nodule is T4, not M1, and left out) with its
+    -- current status and size: the latest finding, else the lesion's own summary (validation refuses a summary
+    -- status that contradicts the latest finding); and `event_date`, the date its current status was seen: with
+    -- a timeline the latest scan recording it, without one the detection date of a new lesion (case@1 dates
+    -- nothing else)
     SELECT
         l.case_id,
         l.lesion_id,
@@ -67,61 +104,27 @@ lesions_current AS (
         l.lung_relation,
         l.pattern,
         l.detected_date,
-        coalesce(lf.status, l.status) AS status,
-        coalesce(lf.size_mm, l.size_mm) AS size_mm,
+        coalesce(
+            CASE
+                WHEN lf.n_undated = 0 AND lf.status_read THEN
+                    CASE lf.status_latest
+                        WHEN 1 THEN 'new' WHEN 2 THEN 'progressing' WHEN 3 THEN 'stable' WHEN 4 THEN 'responding'
+                        WHEN 5 THEN 'complete_response'
+                    END
+            END,
+            l.status
+        ) AS status,
+        coalesce(CASE WHEN lf.n_undated = 0 AND lf.size_read THEN lf.size_latest END, l.size_mm) AS size_mm,
         l.amenable_to_lat,
-        l.treated
+        l.treated,
+        CASE
+            WHEN lf.lesion_id IS NOT NULL THEN lf.latest_date
+            WHEN l.status = 'new' THEN l.detected_date
+        END AS event_date,
+        lf.lesion_id IS NOT NULL AS on_timeline
     FROM lesions AS l
-    LEFT JOIN latest_findings AS lf ON lf.case_id = l.case_id AND lf.lesion_id = l.lesion_id
-),
-lesion_agg AS (
-    SELECT
-        l.case_id,
-        count(*) AS n_rows,
-        -- lesions whose site is unknown: no organ, or a lung lesion that may be a T4 nodule
-        count_if(l.organ IS NULL OR (l.organ = 'lung' AND l.lung_relation IS NULL)) AS n_site_unknown,
-        count_if(l.organ = 'brain') AS n_brain,
-        count_if(l.organ <> 'brain') AS n_extracranial,
-        count(DISTINCT l.organ) AS n_organs_distinct,
-        count(DISTINCT CASE WHEN l.organ <> 'brain' THEN l.organ END) AS n_extracranial_organs_distinct,
-        count_if(l.organ NOT IN ('lung', 'pleura', 'pericardium')) AS n_extrathoracic,
-        count(DISTINCT CASE WHEN l.organ NOT IN ('lung', 'pleura', 'pericardium') THEN l.organ END)
-            AS n_extrathoracic_organs_distinct,
-        count_if(l.organ IN ('pleura', 'pericardium') OR (l.organ = 'lung' AND l.lung_relation = 'contralateral'))
-            AS n_m1a,
-        count_if(l.organ = 'lung' AND l.lung_relation IS NULL) AS n_lung_relation_null,
-        -- "any lesion ..." facts: a lung lesion of unknown lung_relation may be a T4 nodule (not counted), so it
-        -- can make them unknown but never TRUE (and never FALSE for "all lesions ...")
-        count_if(l.pattern IN ('effusion', 'diffuse') AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_nondiscrete,
-        count_if(l.pattern IS NULL OR (l.pattern IN ('effusion', 'diffuse') AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_pattern_null,
-        count_if(l.amenable_to_lat = FALSE AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_not_amenable,
-        count_if(l.amenable_to_lat IS NULL OR (l.amenable_to_lat = FALSE AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_amenable_null,
-        count_if(l.status = 'progressing' AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_progressing,
-        count_if(l.status = 'new' AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL)) AS n_new,
-        count_if(l.status IS NULL OR (l.status IN ('progressing', 'new') AND (l.organ = 'lung' AND l.lung_relation IS NULL))) AS n_status_null,
-        count_if(l.status = 'progressing' AND l.organ <> 'brain') AS n_progressing_extracranial,
-        count_if(l.status IN ('progressing', 'new') AND l.organ <> 'brain') AS n_progressing_or_new_extracranial,
-        count_if(l.status IS NULL AND (l.organ IS NULL OR l.organ <> 'brain')) AS n_status_null_extracranial,
-        count(DISTINCT CASE WHEN l.status IN ('progressing', 'new') AND l.organ <> 'brain' THEN l.organ END)
-            AS n_progressing_or_new_extracranial_organs,
-        count_if(l.organ IN ('brain', 'adrenal', 'lung', 'bone')) AS n_in_brain_adrenal_lung_bone,
-        count_if(l.organ NOT IN ('brain', 'adrenal', 'lung', 'bone')) AS n_outside_brain_adrenal_lung_bone,
-        count_if(l.organ IS NULL) AS n_organ_null,
-        max(l.size_mm) AS max_lesion_size_mm,
-        count_if(l.size_mm IS NULL) AS n_size_null,
-        -- added for trials: per-organ counts (Iyengar liver/lung limits, SABR-COMET per-organ limit) and
-        -- progressing-or-new lesions anywhere (oligoprogression trials counting OPD sites, brain included)
-        count_if(l.organ = 'liver') AS n_liver, count_if(l.organ = 'lung') AS n_lung,
-        greatest(
-            count_if(l.organ = 'brain'), count_if(l.organ = 'adrenal'), count_if(l.organ = 'bone'),
-            count_if(l.organ = 'liver'), count_if(l.organ = 'lung'), count_if(l.organ = 'pleura'),
-            count_if(l.organ = 'pericardium'), count_if(l.organ = 'distant_lymph_node'),
-            count_if(l.organ = 'soft_tissue'), count_if(l.organ = 'kidney'), count_if(l.organ = 'other')
-        ) AS max_per_organ,
-        count_if(l.status IN ('progressing', 'new')) AS n_progressing_or_new
-    FROM lesions_current AS l
+    LEFT JOIN lesion_findings AS lf ON lf.case_id = l.case_id AND lf.lesion_id = l.lesion_id
     WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
-    GROUP BY l.case_id
 ),
 therapy_agg AS (
     SELECT
@@ -159,22 +162,6 @@ therapy_agg AS (
     JOIN patients AS p ON p.case_id = t.case_id
     GROUP BY t.case_id
 ),
-new_on_first_line AS (
-    -- a lesion found new after first-line therapy started is progression on that therapy (RECIST: a new
-    -- lesion is progressive disease); unknown when its status, its detection date or the start is unknown
-    SELECT
-        l.case_id,
-        count_if(l.status = 'new' AND l.detected_date > ta.first_line_start_date AND (l.organ IS DISTINCT FROM 'lung' OR l.lung_relation IS NOT NULL))
-            AS n_new_after_start,
-        count_if(
-            l.status IS NULL OR (l.status = 'new' AND (l.detected_date IS NULL OR ta.first_line_start_date IS NULL))
-            OR (l.status = 'new' AND l.detected_date > ta.first_line_start_date AND (l.organ = 'lung' AND l.lung_relation IS NULL))
-        ) AS n_unknown
-    FROM lesions_current AS l
-    JOIN therapy_agg AS ta ON ta.case_id = l.case_id
-    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
-    GROUP BY l.case_id
-),
 rt_agg AS (
     SELECT r.case_id, count(*) AS n_rows
     FROM rt_courses AS r
@@ -205,20 +192,8 @@ current_line AS (
     JOIN therapy_agg AS ta ON ta.case_id = t.case_id
     GROUP BY ta.case_id, ta.n_line_null, ta.max_line
 ),
-lesion_events AS (
-    -- per lesion: the date its current status was seen. With a timeline, the latest scan recording it; without
-    -- one, the detection date of a new lesion (case@1 dates nothing else)
-    SELECT
-        l.case_id,
-        l.lesion_id,
-        CASE WHEN fd.lesion_id IS NOT NULL THEN fd.latest_date WHEN l.status = 'new' THEN l.detected_date END
-            AS event_date,
-        fd.lesion_id IS NOT NULL AS on_timeline
-    FROM lesions_current AS l
-    LEFT JOIN finding_dates AS fd ON fd.case_id = l.case_id AND fd.lesion_id = l.lesion_id
-),
 lesion_on_therapy AS (
-    -- per lesion: was a systemic line running when its status was seen (started before that date, not ended
+    -- per new or progressing lesion (no other status reads it): was a systemic line running when its status was seen (started before that date, not ended
     -- before it)? Kleene: counts of TRUE and of unknown rows
     SELECT
         e.case_id,
@@ -226,13 +201,13 @@ lesion_on_therapy AS (
         count_if(t.start_date < e.event_date AND (t.end_date IS NULL OR t.end_date >= e.event_date)) AS n_active,
         count_if((t.start_date < e.event_date AND (t.end_date IS NULL OR t.end_date >= e.event_date)) IS NULL)
             AS n_active_unknown
-    FROM lesion_events AS e
+    FROM lesions_current AS e
     JOIN therapies AS t ON t.case_id = e.case_id
+    WHERE e.status IN ('new', 'progressing')
     GROUP BY e.case_id, e.lesion_id
 ),
 lesion_state AS (
-    -- one row per distant-metastasis candidate (an ipsilateral other-lobe nodule is T4 and left out) with the
-    -- flags the bounded counts need. `maybe_not_metastasis`: a lung lesion of unknown lung_relation (0 or 1
+    -- one row per distant-metastasis candidate (lesions_current) with the flags the counts need. `maybe_not_metastasis`: a lung lesion of unknown lung_relation (0 or 1
     -- metastasis). `on_therapy_progression`: the lesion is progression ON systemic therapy (a progressing lesion
     -- while a line runs at the metastatic diagnosis or at assessment; a new lesion found while a line ran —
     -- RECIST 1.1: a new lesion is progression); FALSE for a treatment-naive patient.
@@ -240,13 +215,20 @@ lesion_state AS (
         l.case_id,
         l.lesion_id,
         l.organ,
+        l.lung_relation,
+        l.pattern,
+        l.detected_date,
         l.status,
+        l.size_mm,
+        l.amenable_to_lat,
+        ta.n_rows AS therapy_rows,
+        ta.first_line_start_date,
         coalesce(l.organ = 'lung' AND l.lung_relation IS NULL, FALSE) AS maybe_not_metastasis,
         CASE
             WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
             WHEN p.systemic_known AND coalesce(ta.n_rows, 0) = 0 THEN FALSE
             WHEN NOT p.systemic_known THEN NULL
-            WHEN l.status = 'progressing' AND NOT le.on_timeline THEN
+            WHEN l.status = 'progressing' AND NOT l.on_timeline THEN
                 CASE
                     WHEN ta.n_ongoing > 0 OR ta.n_active_at_mdx > 0 THEN TRUE
                     WHEN ta.n_start_null > 0 OR p.metastatic_diagnosis_date IS NULL THEN NULL
@@ -255,43 +237,78 @@ lesion_state AS (
             WHEN l.status IN ('new', 'progressing') THEN
                 CASE
                     WHEN lt.n_active > 0 THEN TRUE
-                    WHEN le.event_date IS NULL OR lt.n_active_unknown > 0 THEN NULL
+                    WHEN l.event_date IS NULL OR lt.n_active_unknown > 0 THEN NULL
                     ELSE FALSE
                 END
         END AS on_therapy_progression,
         CASE
             WHEN l.status IN ('stable', 'responding', 'complete_response') THEN FALSE
             WHEN l.status = 'progressing' THEN TRUE
-            WHEN l.status = 'new' THEN le.event_date > cl.start_date
+            WHEN l.status = 'new' THEN l.event_date > cl.start_date
         END AS progression_on_current_line
     FROM lesions_current AS l
     JOIN patients AS p ON p.case_id = l.case_id
-    JOIN lesion_events AS le ON le.case_id = l.case_id AND le.lesion_id = l.lesion_id
     LEFT JOIN therapy_agg AS ta ON ta.case_id = l.case_id
     LEFT JOIN current_line AS cl ON cl.case_id = l.case_id
     LEFT JOIN lesion_on_therapy AS lt ON lt.case_id = l.case_id AND lt.lesion_id = l.lesion_id
-    WHERE l.lung_relation IS DISTINCT FROM 'ipsilateral_other_lobe'
 ),
-bounds AS (
-    -- lower and upper bounds of the counts: a lesion that may or may not be counted (unknown organ, status or
-    -- lung_relation) is in the upper bound only. The exact count is the bound when both bounds agree.
+lesion_counts AS (
+    -- every per-patient count over the distant-metastasis candidates, in one pass. Lower and upper bounds
+    -- (`_lo`/`_hi`): a lesion that may or may not be counted (unknown organ, status or lung_relation) is in the
+    -- upper bound only; the exact count is the bound when both agree. Organ-system counts are in `bounds`.
     SELECT
         s.case_id,
+        -- lesions whose site is unknown: no organ, or a lung lesion that may be a T4 nodule
+        count_if(s.organ IS NULL OR (s.organ = 'lung' AND s.lung_relation IS NULL)) AS n_site_unknown,
+        count_if(s.organ <> 'brain') AS n_extracranial,
+        count_if(s.organ NOT IN ('lung', 'pleura', 'pericardium')) AS n_extrathoracic,
+        count_if(s.organ IN ('pleura', 'pericardium') OR (s.organ = 'lung' AND s.lung_relation = 'contralateral'))
+            AS n_m1a,
+        count_if(s.organ = 'lung' AND s.lung_relation IS NULL) AS n_lung_relation_null,
+        -- "any lesion ..." facts: a lung lesion of unknown lung_relation may be a T4 nodule (not counted), so it
+        -- can make them unknown but never TRUE (and never FALSE for "all lesions ...")
+        count_if(s.pattern IN ('effusion', 'diffuse') AND NOT s.maybe_not_metastasis) AS n_nondiscrete,
+        count_if(s.pattern IS NULL OR (s.pattern IN ('effusion', 'diffuse') AND s.maybe_not_metastasis))
+            AS n_pattern_null,
+        count_if(s.amenable_to_lat = FALSE AND NOT s.maybe_not_metastasis) AS n_not_amenable,
+        count_if(s.amenable_to_lat IS NULL OR (s.amenable_to_lat = FALSE AND s.maybe_not_metastasis))
+            AS n_amenable_null,
+        count_if(s.status = 'progressing' AND NOT s.maybe_not_metastasis) AS n_progressing,
+        count_if(s.status = 'new' AND NOT s.maybe_not_metastasis) AS n_new,
+        count_if(s.status IS NULL OR (s.status IN ('progressing', 'new') AND s.maybe_not_metastasis))
+            AS n_status_null,
+        count_if(s.organ NOT IN ('brain', 'adrenal', 'lung', 'bone')) AS n_outside_brain_adrenal_lung_bone,
+        count_if(s.organ IS NULL) AS n_organ_null,
+        max(s.size_mm) AS max_lesion_size_mm,
+        count_if(s.size_mm IS NULL) AS n_size_null,
+        -- added for trials: per-organ counts (Iyengar liver/lung limits, SABR-COMET per-organ limit)
+        count_if(s.organ = 'liver') AS n_liver,
+        count_if(s.organ = 'lung') AS n_lung,
+        greatest(
+            count_if(s.organ = 'brain'), count_if(s.organ = 'adrenal'), count_if(s.organ = 'bone'),
+            count_if(s.organ = 'liver'), count_if(s.organ = 'lung'), count_if(s.organ = 'pleura'),
+            count_if(s.organ = 'pericardium'), count_if(s.organ = 'distant_lymph_node'),
+            count_if(s.organ = 'soft_tissue'), count_if(s.organ = 'kidney'), count_if(s.organ = 'other')
+        ) AS max_per_organ,
+        -- a lesion found new after first-line therapy started is progression on that therapy (RECIST: a new
+        -- lesion is progressive disease); unknown when its status, its detection date or the start is unknown.
+        -- Only for patients with a therapy entry (without one there is no first line: FALSE)
+        count_if(s.status = 'new' AND s.detected_date > s.first_line_start_date AND NOT s.maybe_not_metastasis)
+            AS n_new_after_first_line_start,
+        count_if(
+            s.therapy_rows IS NOT NULL AND (
+                s.status IS NULL
+                OR (s.status = 'new' AND (s.detected_date IS NULL OR s.first_line_start_date IS NULL))
+                OR (s.status = 'new' AND s.detected_date > s.first_line_start_date AND s.maybe_not_metastasis)
+            )
+        ) AS n_new_after_first_line_start_unknown,
+        -- bounds
         count_if(NOT s.maybe_not_metastasis) AS metastases_lo,
         count(*) AS metastases_hi,
         count_if(s.organ = 'brain') AS intracranial_lo,
         count_if(s.organ = 'brain' OR s.organ IS NULL) AS intracranial_hi,
         count_if(s.organ <> 'brain' AND NOT s.maybe_not_metastasis) AS extracranial_lo,
         count_if(s.organ IS NULL OR s.organ <> 'brain') AS extracranial_hi,
-        greatest(
-            count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis THEN s.organ END),
-            CASE WHEN count_if(s.organ IS NULL) > 0 THEN 1 ELSE 0 END
-        ) AS organs_lo,
-        count(DISTINCT s.organ) + count_if(s.organ IS NULL) AS organs_hi,
-        count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' THEN s.organ END)
-            AS extracranial_organs_lo,
-        count(DISTINCT CASE WHEN s.organ <> 'brain' THEN s.organ END) + count_if(s.organ IS NULL)
-            AS extracranial_organs_hi,
         -- residual disease: every lesion not in complete response on current imaging
         count_if(NOT s.maybe_not_metastasis AND s.status <> 'complete_response') AS residual_lo,
         count_if(s.status IS NULL OR s.status <> 'complete_response') AS residual_hi,
@@ -306,11 +323,7 @@ bounds AS (
             AS progressing_extracranial_lo,
         count_if((s.organ IS NULL OR s.organ <> 'brain') AND s.on_therapy_progression IS NOT FALSE)
             AS progressing_extracranial_hi,
-        count(DISTINCT CASE WHEN NOT s.maybe_not_metastasis AND s.organ <> 'brain' AND s.on_therapy_progression
-            THEN s.organ END) AS progressing_extracranial_organs_lo,
-        count(DISTINCT CASE WHEN s.organ <> 'brain' AND s.on_therapy_progression IS NOT FALSE THEN s.organ END)
-            + count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE)
-            AS progressing_extracranial_organs_hi,
+        count_if(s.organ IS NULL AND s.on_therapy_progression IS NOT FALSE) AS n_organ_null_may_progress,
         -- a lung lesion of unknown lung_relation may be a T4 nodule, which is not counted: it makes these unknown
         count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS n_progression_on_therapy,
         count_if(s.on_therapy_progression IS NULL OR (s.maybe_not_metastasis AND s.on_therapy_progression))
@@ -321,6 +334,49 @@ bounds AS (
         ) AS n_progression_current_line_unknown
     FROM lesion_state AS s
     GROUP BY s.case_id
+),
+organ_systems AS (
+    -- one row per patient and organ system with a lesion of known organ (TNM: a paired organ is one system),
+    -- so organ counts are row counts, not DISTINCT aggregates: `counted` an organ holding a lesion that is
+    -- certainly a metastasis; `progressing` one holding a counted lesion progressing on therapy;
+    -- `may_progress` one holding a lesion whose progression on therapy is TRUE or unknown
+    SELECT
+        s.case_id,
+        s.organ,
+        count_if(NOT s.maybe_not_metastasis) > 0 AS counted,
+        count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) > 0 AS progressing,
+        count_if(s.on_therapy_progression IS NOT FALSE) > 0 AS may_progress
+    FROM lesion_state AS s
+    WHERE s.organ IS NOT NULL
+    GROUP BY s.case_id, s.organ
+),
+organ_counts AS (
+    SELECT
+        o.case_id,
+        count(*) AS n_any,
+        count_if(o.counted) AS n_counted,
+        count_if(o.organ <> 'brain') AS n_extracranial_any,
+        count_if(o.organ <> 'brain' AND o.counted) AS n_extracranial_counted,
+        count_if(o.organ NOT IN ('lung', 'pleura', 'pericardium')) AS n_extrathoracic,
+        count_if(o.organ <> 'brain' AND o.progressing) AS n_progressing_extracranial,
+        count_if(o.organ <> 'brain' AND o.may_progress) AS n_may_progress_extracranial
+    FROM organ_systems AS o
+    GROUP BY o.case_id
+),
+bounds AS (
+    -- the lesion counts with the organ-system bounds; a lesion of unknown organ may be a new organ system
+    SELECT
+        c.*,
+        greatest(coalesce(oc.n_counted, 0), CASE WHEN c.n_organ_null > 0 THEN 1 ELSE 0 END) AS organs_lo,
+        coalesce(oc.n_any, 0) + c.n_organ_null AS organs_hi,
+        coalesce(oc.n_extracranial_counted, 0) AS extracranial_organs_lo,
+        coalesce(oc.n_extracranial_any, 0) + c.n_organ_null AS extracranial_organs_hi,
+        coalesce(oc.n_extrathoracic, 0) AS n_extrathoracic_organs_distinct,
+        coalesce(oc.n_progressing_extracranial, 0) AS progressing_extracranial_organs_lo,
+        coalesce(oc.n_may_progress_extracranial, 0) + c.n_organ_null_may_progress
+            AS progressing_extracranial_organs_hi
+    FROM lesion_counts AS c
+    LEFT JOIN organ_counts AS oc ON oc.case_id = c.case_id
 ),
 line_progression AS (
     -- progression on the current line: a progressing lesion, or a lesion new since the line started (RECIST 1.1)
@@ -338,6 +394,16 @@ line_progression AS (
     JOIN current_line AS cl ON cl.case_id = p.case_id
     LEFT JOIN bounds AS b ON b.case_id = p.case_id
 ),
+scan_findings AS (
+    -- per scan: how many of its findings are new, and new or progressing (a scan without findings has no row)
+    SELECT
+        f.case_id,
+        f.scan_id,
+        count_if(f.status = 'new') AS n_new,
+        count_if(f.status IN ('new', 'progressing')) AS n_new_or_progressing
+    FROM imaging_findings AS f
+    GROUP BY f.case_id, f.scan_id
+),
 scan_ranks AS (
     -- each dated restaging scan read on or after the start of the current line, with its RECIST 1.1 rank:
     -- a finding `new` on that scan makes it PD whatever the sizes ("unequivocal new lesion" = PD); NE is unknown
@@ -345,17 +411,17 @@ scan_ranks AS (
         i.case_id,
         i.scan_date,
         CASE
-            WHEN count_if(f.status = 'new') > 0 THEN 4
+            WHEN count_if(sf.n_new > 0) > 0 THEN 4
             ELSE min(CASE i.response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
         END AS rank_lo,
         CASE
-            WHEN count_if(f.status = 'new') > 0 THEN 4
+            WHEN count_if(sf.n_new > 0) > 0 THEN 4
             WHEN count_if(i.response IS NULL OR i.response = 'NE') > 0 THEN NULL
             ELSE max(CASE i.response WHEN 'CR' THEN 1 WHEN 'PR' THEN 2 WHEN 'SD' THEN 3 WHEN 'PD' THEN 4 END)
         END AS rank_hi
     FROM imaging AS i
     JOIN current_line AS cl ON cl.case_id = i.case_id
-    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    LEFT JOIN scan_findings AS sf ON sf.case_id = i.case_id AND sf.scan_id = i.scan_id
     WHERE i.purpose = 'restaging' AND i.scan_date > cl.start_date
     GROUP BY i.case_id, i.scan_date
 ),
@@ -401,10 +467,10 @@ first_line_progression AS (
     SELECT i.case_id, min(i.scan_date) AS progression_date
     FROM imaging AS i
     JOIN therapy_agg AS ta ON ta.case_id = i.case_id
-    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
+    LEFT JOIN scan_findings AS sf ON sf.case_id = i.case_id AND sf.scan_id = i.scan_id
     WHERE i.scan_date > ta.first_line_start_date
         AND (ta.later_line_start_date IS NULL OR i.scan_date <= ta.later_line_start_date)
-        AND (i.response = 'PD' OR f.status IN ('new', 'progressing'))
+        AND (i.response = 'PD' OR sf.n_new_or_progressing > 0)
     GROUP BY i.case_id
 ),
 latest_scan AS (
@@ -416,19 +482,19 @@ latest_scan AS (
     GROUP BY i.case_id
 ),
 latest_scan_lesions AS (
-    -- what the scans of that date show: lesions present (not in complete response) and lesions new; a T4
-    -- ipsilateral nodule is not a metastasis; a finding without status leaves both unknown
+    -- what the scans of that date show: lesions present (a finding not in complete response) and lesions new;
+    -- a T4 ipsilateral nodule is not a metastasis; a finding without status leaves both unknown. A lesion is on
+    -- that date exactly when its own latest finding date is that date (no scan with findings is later). A
+    -- count_if over only NULL is NULL (DuckDB): a latest scan showing no lesion must count 0, hence coalesce
     SELECT
         ls.case_id,
-        count(DISTINCT CASE WHEN f.status <> 'complete_response' AND t4.lesion_id IS NULL THEN f.lesion_id END)
-            AS n_present,
-        count_if(f.lesion_id IS NOT NULL AND f.status IS NULL) AS n_status_null,
-        count(DISTINCT CASE WHEN f.status = 'new' AND t4.lesion_id IS NULL THEN f.lesion_id END) AS n_new
+        count_if(coalesce(lf.latest_present, FALSE) AND t4.lesion_id IS NULL) AS n_present,
+        coalesce(sum(lf.latest_n_status_null), 0) AS n_status_null,
+        count_if(coalesce(lf.latest_new, FALSE) AND t4.lesion_id IS NULL) AS n_new
     FROM latest_scan AS ls
-    JOIN imaging AS i ON i.case_id = ls.case_id AND i.scan_date = ls.scan_date
-    LEFT JOIN imaging_findings AS f ON f.case_id = i.case_id AND f.scan_id = i.scan_id
-    LEFT JOIN t4_nodules AS t4 ON t4.case_id = f.case_id AND t4.lesion_id = f.lesion_id
-    WHERE i.findings_known
+    LEFT JOIN lesion_findings AS lf ON lf.case_id = ls.case_id AND lf.latest_date = ls.scan_date
+    LEFT JOIN t4_nodules AS t4 ON t4.case_id = lf.case_id AND t4.lesion_id = lf.lesion_id
+    WHERE ls.scan_date IS NOT NULL
     GROUP BY ls.case_id
 ),
 previous_scan AS (
@@ -528,40 +594,40 @@ SELECT
             THEN coalesce(b.extracranial_organs_lo, 0)
     END
         AS n_extracranial_organs,
-    CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_extrathoracic, 0) END
+    CASE WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0 THEN coalesce(b.n_extrathoracic, 0) END
         AS n_extrathoracic,
     CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0
-            THEN coalesce(la.n_extrathoracic_organs_distinct, 0)
+        WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0
+            THEN coalesce(b.n_extrathoracic_organs_distinct, 0)
     END AS n_extrathoracic_organs,
     CASE
         WHEN NOT p.lesions_known THEN NULL
-        WHEN coalesce(la.n_m1a, 0) > 0 THEN TRUE
-        WHEN coalesce(la.n_site_unknown, 0) + coalesce(la.n_lung_relation_null, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_m1a, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_site_unknown, 0) + coalesce(b.n_lung_relation_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_intrathoracic_m1a,
     CASE
         WHEN NOT p.lesions_known THEN NULL
-        WHEN coalesce(la.n_nondiscrete, 0) > 0 THEN TRUE
-        WHEN coalesce(la.n_pattern_null, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_nondiscrete, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_pattern_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_nondiscrete_lesion,
     CASE
         WHEN NOT p.lesions_known THEN NULL
-        WHEN coalesce(la.n_not_amenable, 0) > 0 THEN FALSE
-        WHEN coalesce(la.n_amenable_null, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_not_amenable, 0) > 0 THEN FALSE
+        WHEN coalesce(b.n_amenable_null, 0) > 0 THEN NULL
         ELSE TRUE
     END AS all_lesions_amenable,
     CASE
         WHEN NOT p.lesions_known THEN NULL
-        WHEN coalesce(la.n_progressing, 0) > 0 THEN TRUE
-        WHEN coalesce(la.n_status_null, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_progressing, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_status_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_lesion_progressing,
     CASE
         WHEN NOT p.lesions_known THEN NULL
-        WHEN coalesce(la.n_new, 0) > 0 THEN TRUE
-        WHEN coalesce(la.n_status_null, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_new, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_status_null, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_lesion_new,
     CASE
@@ -577,11 +643,11 @@ SELECT
     -- a lung lesion of unknown lung_relation is in the list whether or not it is a metastasis
     CASE
         WHEN NOT p.lesions_known THEN NULL
-        WHEN coalesce(la.n_outside_brain_adrenal_lung_bone, 0) > 0 THEN FALSE
-        WHEN coalesce(la.n_organ_null, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_outside_brain_adrenal_lung_bone, 0) > 0 THEN FALSE
+        WHEN coalesce(b.n_organ_null, 0) > 0 THEN NULL
         ELSE TRUE
     END AS all_lesions_in_brain_adrenal_lung_bone,
-    CASE WHEN p.lesions_known AND coalesce(la.n_size_null, 0) = 0 THEN la.max_lesion_size_mm END
+    CASE WHEN p.lesions_known AND coalesce(b.n_size_null, 0) = 0 THEN b.max_lesion_size_mm END
         AS max_lesion_size_mm,
     -- systemic therapy
     p.systemic_known,
@@ -628,22 +694,22 @@ SELECT
     -- >>> features added for guidelines (keep this marker)
     , CASE
         WHEN NOT p.lesions_known OR NOT p.systemic_known THEN NULL
-        WHEN coalesce(nf.n_new_after_start, 0) > 0 THEN TRUE
-        WHEN coalesce(nf.n_unknown, 0) > 0 THEN NULL
+        WHEN coalesce(b.n_new_after_first_line_start, 0) > 0 THEN TRUE
+        WHEN coalesce(b.n_new_after_first_line_start_unknown, 0) > 0 THEN NULL
         ELSE FALSE
     END AS any_lesion_new_on_first_line
     -- >>> features added for trials (keep this marker)
-    , CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.max_per_organ, 0) END
+    , CASE WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0 THEN coalesce(b.max_per_organ, 0) END
         AS max_metastases_per_organ
-    , CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_liver, 0) END
+    , CASE WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0 THEN coalesce(b.n_liver, 0) END
         AS n_liver_metastases
-    , CASE WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 THEN coalesce(la.n_lung, 0) END
+    , CASE WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0 THEN coalesce(b.n_lung, 0) END
         AS n_lung_metastases
     , CASE
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 AND p.primary_status IN ('untreated', 'progressing')
-            THEN coalesce(la.n_extracranial, 0) + 1
-        WHEN p.lesions_known AND coalesce(la.n_site_unknown, 0) = 0 AND p.primary_status IN ('controlled', 'resected')
-            THEN coalesce(la.n_extracranial, 0)
+        WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0 AND p.primary_status IN ('untreated', 'progressing')
+            THEN coalesce(b.n_extracranial, 0) + 1
+        WHEN p.lesions_known AND coalesce(b.n_site_unknown, 0) = 0 AND p.primary_status IN ('controlled', 'resected')
+            THEN coalesce(b.n_extracranial, 0)
     END AS n_extracranial_with_primary
     , CASE
         WHEN p.lesions_known AND coalesce(b.progressing_lo, 0) = coalesce(b.progressing_hi, 0)
@@ -726,9 +792,7 @@ SELECT
     , pt.first_curative_date AS primary_curative_treatment_date
 FROM patients AS p
 LEFT JOIN staging_scans AS ss ON ss.case_id = p.case_id
-LEFT JOIN lesion_agg AS la ON la.case_id = p.case_id
 LEFT JOIN therapy_agg AS ta ON ta.case_id = p.case_id
-LEFT JOIN new_on_first_line AS nf ON nf.case_id = p.case_id
 LEFT JOIN rt_agg AS ra ON ra.case_id = p.case_id
 LEFT JOIN bounds AS b ON b.case_id = p.case_id
 LEFT JOIN current_line AS cl ON cl.case_id = p.case_id

@@ -120,16 +120,21 @@ def _date_diff(node: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this="DATEDIFF", expressions=[node.this.copy(), node.expression.copy()])
 
 
+def _not_null(value: exp.Expr) -> exp.Expr:
+    """`NOT (value) IS NULL`, the value parenthesised: `NOT a = 0 AND b IS NULL` would bind otherwise."""
+    return exp.Not(this=exp.Is(this=exp.paren(value.copy(), copy=False), expression=exp.null()))
+
+
 def _arg_min_max(node: exp.Expr) -> exp.Expr:
     """DuckDB arg_min/arg_max skip rows whose value is NULL; Spark min_by/max_by would return that NULL."""
     if isinstance(node, exp.Filter) and isinstance(node.this, exp.ArgMin | exp.ArgMax):
         where = node.expression.this
-        keep = exp.Not(this=exp.Is(this=node.this.this.copy(), expression=exp.null()))
+        keep = _not_null(node.this.this)
         return exp.Filter(
             this=node.this.copy(), expression=exp.Where(this=exp.and_(exp.paren(where.copy()), keep))
         )
     if isinstance(node, exp.ArgMin | exp.ArgMax) and not isinstance(node.parent, exp.Filter):
-        keep = exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.null()))
+        keep = _not_null(node.this)
         return exp.Filter(this=node.copy(), expression=exp.Where(this=keep))
     return node
 
