@@ -133,18 +133,20 @@ def test_a_case1_document_still_reads_through_the_case1_models(warm_cache: None)
     assert "oligoboard.case.models_v1" in _loaded("assess", "--json", str(CASE_V1))
 
 
-def test_warm_assess_builds_no_radiotherapy_rule_validator(warm_cache: None) -> None:
-    """The cache carries the validated radiotherapy rule sets (engine/cache.py format 5): a warm `assess`
-    neither validates the rules again nor builds their spec models' validators (≈ 3-5 ms). A cold
-    `load_rule_file` of the same file does build them, so the probe can fail."""
+def test_warm_assess_builds_no_validator_the_cache_made_unneeded(warm_cache: None) -> None:
+    """The cache carries the validated radiotherapy rule sets (engine/cache.py format 5) and each trial
+    file's `TrialInfo` (`KnowledgeFileSpec.trial_info`): a warm `assess` neither validates them again nor
+    builds the validators of their spec models (≈ 3 ms each). A cold `load_rule_file` of the same file does
+    build them, so the probe can fail."""
     code = (
         "import io, sys\n"
         "from contextlib import redirect_stdout\n"
         "from oligoboard.cli.main import main\n"
         "with redirect_stdout(io.StringIO()):\n"
         "    assert main(sys.argv[1:]) == 0\n"
-        "from oligoboard.knowledge import radiotherapy as rt\n"
+        "from oligoboard.knowledge import info, radiotherapy as rt\n"
         "print(rt.RegimenRule.__pydantic_complete__, rt.OarLimitRule.__pydantic_complete__)\n"
+        "print(info.TrialInfo.__pydantic_complete__, info.FileInfo.__pydantic_complete__)\n"
         "from oligoboard.dose.knowledge import KNOWLEDGE_DIR\n"
         "from oligoboard.knowledge.rt_files import _load\n"
         "_load(KNOWLEDGE_DIR / 'regimens.yaml')\n"
@@ -157,7 +159,7 @@ def test_warm_assess_builds_no_radiotherapy_rule_validator(warm_cache: None) -> 
         text=True,
         cwd=ROOT,
     )
-    assert out.stdout.split() == ["False", "False", "True"]
+    assert out.stdout.split() == ["False", "False", "False", "False", "True"]
 
 
 def test_the_probe_sees_imports(warm_cache: None) -> None:
