@@ -16,6 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = sorted((ROOT / "examples" / "cases").glob("*.json"))[0]
+#: the same demo case as a case@1 document (read through the case@1 models, then upgraded)
+CASE_V1 = ROOT / "tests" / "case" / "fixtures_v1" / CASE.name
 
 #: packages whose import costs tens of milliseconds or more on the 2-core machine (docs/architecture.md)
 HEAVY = (
@@ -101,6 +103,63 @@ def test_validate_reads_answer_keys_without_the_knowledge_specs(warm_cache: None
     loaded = _loaded("validate", str(CASE))
     assert "oligoboard.knowledge.spec" not in loaded
     assert "oligoboard.engine.knowledge_base" not in loaded
+
+
+#: modules of this package (and the standard library) that a single-case `assess --json` or `validate` of a
+#: case@2 document does not use, measured in docs/architecture.md "Start-up" (2026-12-02, branch startup3):
+#: the case@1 models (≈ 3 ms), the section TypedDicts that only mypy reads (≈ 3 ms), the trial catalogue
+#: views, and the modules only a batch or a cache write needs
+NOT_FOR_ONE_CASE2 = (
+    "oligoboard.case.models_v1",
+    "oligoboard.classification.models",
+    "oligoboard.dose.models",
+    "oligoboard.guidelines.models",
+    "oligoboard.trials.models",
+    "oligoboard.trials.catalogue",
+    "csv",
+    "tempfile",
+)
+
+
+@pytest.mark.parametrize("command", ["assess", "validate"])
+def test_one_case2_document_skips_what_it_does_not_use(warm_cache: None, command: str) -> None:
+    loaded = _loaded(command, str(CASE), *(["--json"] if command == "assess" else []))
+    assert sorted(m for m in NOT_FOR_ONE_CASE2 if m in loaded) == []
+
+
+def test_a_case1_document_still_reads_through_the_case1_models(warm_cache: None) -> None:
+    """The lazy import of the case@1 models is taken when it must be (and the check above can fail)."""
+    assert CASE_V1.is_file()
+    assert "oligoboard.case.models_v1" in _loaded("assess", "--json", str(CASE_V1))
+
+
+def test_warm_assess_builds_no_validator_the_cache_made_unneeded(warm_cache: None) -> None:
+    """The cache carries the validated radiotherapy rule sets (engine/cache.py format 5) and each trial
+    file's `TrialInfo` (`KnowledgeFileSpec.trial_info`): a warm `assess` neither validates them again nor
+    builds the validators of their spec models (≈ 3 ms each). A cold `load_rule_file` of the same file does
+    build them, so the probe can fail."""
+    code = (
+        "import io, sys\n"
+        "from contextlib import redirect_stdout\n"
+        "from oligoboard.cli.main import main\n"
+        "with redirect_stdout(io.StringIO()):\n"
+        "    assert main(sys.argv[1:]) == 0\n"
+        "from oligoboard.knowledge import info, radiotherapy as rt\n"
+        "print(rt.RegimenRule.__pydantic_complete__, rt.OarLimitRule.__pydantic_complete__)\n"
+        "print(info.TrialInfo.__pydantic_complete__, info.FileInfo.__pydantic_complete__)\n"
+        "from oligoboard.dose.knowledge import KNOWLEDGE_DIR\n"
+        "from oligoboard.knowledge.rt_files import _load\n"
+        "_load(KNOWLEDGE_DIR / 'regimens.yaml')\n"
+        "print(rt.RegimenRule.__pydantic_complete__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, "assess", "--json", str(CASE)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.stdout.split() == ["False", "False", "False", "False", "True"]
 
 
 def test_the_probe_sees_imports(warm_cache: None) -> None:

@@ -108,3 +108,22 @@ def test_criterion_without_number_fails(tmp_path: Path) -> None:
     kb = load_knowledge(_knowledge_copy(tmp_path, doc, "NCT06114108.yaml"))
     with pytest.raises(KnowledgeError, match="invalid trial description"):
         trial_card(kb.rule_set("NCT06114108"))
+
+
+def test_trial_info_is_validated_once_when_the_file_loads(kb: KnowledgeBase) -> None:
+    """The card uses the `TrialInfo` the loader validated (the compiled-knowledge cache carries it, so a
+    warm `assess` builds no validator for it), and that is what validating the file's info again gives."""
+    from oligoboard.trials.metadata import TrialInfo
+
+    for rs in kb.rule_sets_of("trial"):
+        remembered = rs.file_spec.trial_info
+        assert remembered is not None, rs.file
+        assert trial_card(rs).info is remembered
+        assert remembered == TrialInfo.model_validate(rs.file_spec.info.model_dump(exclude_unset=True))
+
+
+def test_trial_info_that_does_not_validate_is_left_to_the_card(tmp_path: Path) -> None:
+    doc = _trial_doc()
+    del doc["info"]["recruiting"]  # type: ignore[attr-defined]
+    kb = load_knowledge(_knowledge_copy(tmp_path, doc, "NCT06114108.yaml"))
+    assert kb.rule_set("NCT06114108").file_spec.trial_info is None

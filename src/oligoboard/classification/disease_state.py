@@ -6,11 +6,18 @@ arranges them with the facts still missing and, per value, the rule and source t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from oligoboard.classification.models import DecisionExplain, DiseaseState, DiseaseStateExplain, OmdExplain
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, Verifier
+
+if TYPE_CHECKING:  # contract TypedDicts: for mypy only, not built at run time (≈ 3 ms of `assess`)
+    from oligoboard.classification.models import (
+        DecisionExplain,
+        DiseaseState,
+        DiseaseStateExplain,
+        OmdExplain,
+    )
 
 DISEASE_STATE_DECISIONS = ("estro_eortc", "tnm9_m", "stage", "prognostic_group")
 NOT_OMD = "not_oligometastatic"  # decided "no state" inside the engine; null in the JSON contract

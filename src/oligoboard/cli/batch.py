@@ -16,7 +16,6 @@ Batch rules:
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -158,6 +157,8 @@ class _Writer:
 
     def __init__(self, handle: IO[str], fmt: Format) -> None:
         self.handle, self.fmt = handle, fmt
+        import csv  # here, not at the top: single-case `assess` imports this module for `load_checked`
+
         self.csv = csv.writer(handle) if fmt == "csv" else None
         if self.csv is not None:
             self.csv.writerow(CSV_COLUMNS)

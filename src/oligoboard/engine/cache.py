@@ -1,8 +1,9 @@
 """The compiled knowledge base on disk, so `Engine()` starts in milliseconds without sqlglot or DuckDB.
 
 Compiling the knowledge (≈ 220 sqlglot parses, type checks, the statement) takes over a second; a CLI run for
-one case must start in a few hundred milliseconds. The compiled result (knowledge base, statement, column map
-and, when the executor offers it, the Python executor's generated source) is pickled once per machine.
+one case must start in a few hundred milliseconds. The compiled result (knowledge base, statement, column map,
+the Python executor's generated source and code, the parsed and validated radiotherapy files) is pickled once
+per machine.
 
 Never stale: the key hashes the knowledge content (every YAML file, features.yaml and features.sql, as
 `knowledge_version` does), the package version, the Python version, the cache format and the source of the
@@ -23,7 +24,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,11 +37,13 @@ from oligoboard.knowledge.files import KNOWLEDGE_DIR, content_hash
 if TYPE_CHECKING:  # unpickling the artifacts imports these; `validate` reads only the answer keys
     from oligoboard.documents import Document
     from oligoboard.engine.knowledge_base import KnowledgeBase
+    from oligoboard.knowledge.rt_files import RuleSet
 
 #: bump when the pickled layout changes in a way the source fingerprint would not catch
 #: (2: the executor's code object is stored marshalled next to its source; 3: parsed radiotherapy documents;
-#: 4: the artifacts are pickled inside the payload, next to the answer keys, so these load on their own)
-CACHE_FORMAT = 4
+#: 4: the artifacts are pickled inside the payload, next to the answer keys, so these load on their own;
+#: 5: the validated radiotherapy rule sets)
+CACHE_FORMAT = 5
 #: knowledge folders read at run time by the domain packages (not compiled): cached as parsed documents
 PARSED_FOLDERS = ("radiotherapy",)
 ENGINE_DIR = Path(__file__).parent
@@ -64,6 +66,10 @@ class EngineArtifacts:
     #: parsed documents of `PARSED_FOLDERS` (path relative to the knowledge root → (sha256, document)),
     #: handed to `knowledge.reading` so a warm run reads them without PyYAML
     documents: dict[str, tuple[str, Document]] | None = None
+    #: validated rule sets of the same files (path relative to the knowledge root → (sha256, rule set)),
+    #: handed to `knowledge.rt_files`: a warm run neither validates the rules again nor builds the
+    #: validators of their spec models (≈ 3-5 ms, docs/architecture.md "Start-up")
+    rule_sets: dict[str, tuple[str, RuleSet]] | None = None
 
     def for_backends(self) -> CompiledArtifacts:
         """The backends' view; the Python executor is made ready from the marshalled code when there is one."""
@@ -192,6 +198,8 @@ def _evict_old(folder: Path, keep: int = MAX_ENTRIES) -> None:
 
 def write_cached(artifacts: EngineArtifacts) -> Path | None:
     """Store atomically (temporary file + os.replace); None when the location is not writable."""
+    import tempfile  # only a cold run writes
+
     target = cache_path(artifacts.key)
     inner = pickle.dumps(artifacts, protocol=pickle.HIGHEST_PROTOCOL)
     blob = pickle.dumps(
@@ -230,6 +238,7 @@ def compile_artifacts(
     from oligoboard.engine.compile import load_knowledge
     from oligoboard.engine.statement import build_statement
     from oligoboard.knowledge.reading import parsed_documents
+    from oligoboard.knowledge.rt_files import validated_rule_sets
 
     kb = load_knowledge(root, features_path)
     statement = build_statement(kb)
@@ -238,8 +247,10 @@ def compile_artifacts(
     _EXECUTOR_READY.add(statement.sql)
     source = executor_source(executor)
     parsed: dict[str, tuple[str, Document]] = {}
+    rule_sets: dict[str, tuple[str, RuleSet]] = {}
     for folder in PARSED_FOLDERS:
         parsed.update(parsed_documents(root, folder))
+        rule_sets.update(validated_rule_sets(root, folder))
     return EngineArtifacts(
         key=key,
         kb=kb,
@@ -247,6 +258,7 @@ def compile_artifacts(
         python_source=source,
         python_code=compiled_code(source),
         documents=parsed,
+        rule_sets=rule_sets,
     )
 
 
@@ -261,6 +273,10 @@ def load_artifacts(root: Path = KNOWLEDGE_DIR, features_path: Path = FEATURES_CA
         from oligoboard.knowledge.reading import remember_parsed
 
         remember_parsed({root / rel: entry for rel, entry in artifacts.documents.items()})
+    if artifacts.rule_sets:
+        from oligoboard.knowledge.rt_files import remember_rule_sets
+
+        remember_rule_sets({root / rel: entry for rel, entry in artifacts.rule_sets.items()})
     return artifacts
 
 

@@ -5,9 +5,19 @@ A knowledge file that does not fit is refused at load: a rule with no `source` m
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from oligoboard.knowledge._factories import empty_list
 from oligoboard.knowledge.info import (
@@ -18,6 +28,7 @@ from oligoboard.knowledge.info import (
     CriterionInfo,
     FileInfo,
     RuleSetInfo,
+    TrialInfo,
 )
 
 Source = str
@@ -155,7 +166,17 @@ class KnowledgeFileSpec(_Spec):
     decision_lists: list[DecisionListSpec] = Field(default_factory=empty_list)
     rule_sets: list[RuleSetSpec] = Field(default_factory=empty_list)
 
+    #: A trials file's `info` validated as `TrialInfo` when the file loads; None for other folders and
+    #: when it does not validate (`trials.metadata.trial_card` then validates it itself and names every
+    #: problem). Why here: the compiled-knowledge cache pickles the spec with it, so a warm `assess` builds
+    #: no validator or serializer for `FileInfo` and `TrialInfo` (≈ 3 ms, docs/architecture.md "Start-up").
+    _trial_info: TrialInfo | None = PrivateAttr(default=None)
+
     _source_not_blank = field_validator("source")(_non_blank)
+
+    @property
+    def trial_info(self) -> TrialInfo | None:
+        return self._trial_info
 
     @model_validator(mode="after")
     def _keys_of_folder(self, validation: ValidationInfo) -> KnowledgeFileSpec:
@@ -165,6 +186,9 @@ class KnowledgeFileSpec(_Spec):
             foreign = _foreign_keys(self.info.keys_set(), FILE_KEYS[folder])
             if foreign:
                 raise ValueError(f"info key(s) {', '.join(foreign)} not allowed in a {folder} file")
+        if folder == "trials":  # a refusal is reported, with every problem, where the trial is shown
+            with suppress(ValidationError):
+                self._trial_info = TrialInfo.model_validate(self.info.model_dump(exclude_unset=True))
         return self
 
 

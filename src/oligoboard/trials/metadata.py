@@ -82,11 +82,14 @@ def trial_card(rs: CompiledRuleSet) -> TrialCard:
             problems.append(
                 Problem(f"rule_sets[0].criteria[{i}].recoverable", f"criterion {crit.id}: not set")
             )
-    info: TrialInfo | None = None
-    try:
-        info = TrialInfo.model_validate(file_spec.info.model_dump(exclude_unset=True))
-    except ValidationError as exc:
-        problems.extend(Problem("info." + format_path(e["loc"]), e["msg"]) for e in exc.errors())
+    # validated when the file loaded (`KnowledgeFileSpec.trial_info`, carried by the compiled-knowledge
+    # cache); validated here when it was not, so a broken description names every problem
+    info: TrialInfo | None = file_spec.trial_info
+    if info is None:
+        try:
+            info = TrialInfo.model_validate(file_spec.info.model_dump(exclude_unset=True))
+        except ValidationError as exc:
+            problems.extend(Problem("info." + format_path(e["loc"]), e["msg"]) for e in exc.errors())
     if problems or info is None:
         raise KnowledgeError(f"{rs.file}: invalid trial description", problems)
     return TrialCard(
