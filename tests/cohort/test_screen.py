@@ -192,6 +192,34 @@ def test_schema_mismatch_names_table_column_type_and_first_bad_row(
     assert not out.exists() and not list(tmp_path.glob(".out*"))
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "word", "row"),
+    [
+        # features.sql counts organ systems and ranks a finding's status by the contract's lists
+        ("lesions", "organ", "spleen", 4),
+        ("imaging_findings", "status", "worse", 2),
+        ("imaging", "response", "iCPD", 5),
+    ],
+)
+def test_a_word_outside_the_contracts_list_is_refused_with_its_row(
+    cohort: Path, tmp_path: Path, table: str, column: str, word: str, row: int
+) -> None:
+    """engine/tables.VOCABULARIES: "a word outside them would otherwise be read as something it is not"."""
+    copy = _copy(cohort, tmp_path)
+    keep = f"CAST({column} AS VARCHAR)"
+    _rewrite(
+        copy / table / "part-000001.parquet",
+        f"* REPLACE (CASE WHEN row_number() OVER () = {row} THEN '{word}' ELSE {keep} END AS {column})",
+    )
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as caught:
+        screen(copy, out)
+    text = caught.value.render()
+    assert f"{table}/part-000001.parquet: column {column}" in text and f"row {row}:" in text
+    assert word not in text  # never the value
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+
+
 def test_schema_mismatch_exits_2_without_output(
     cohort: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

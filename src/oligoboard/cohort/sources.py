@@ -8,7 +8,9 @@ also be one file, `COHORT/<table>.parquet` or `COHORT/<table>.csv`.
 Schema check: every file is described on its own (DuckDB would otherwise take the first file's schema and
 fail mid-query). A column that is missing is an error; a column of another type is accepted only when every
 value converts to the declared type (the view casts it), else the error names the table, file, column,
-expected type and the first row that does not convert — never the value (it may be patient data).
+expected type and the first row that does not convert — never the value (it may be patient data). A text
+column with a closed vocabulary (`engine/tables.VOCABULARIES`: organ, status, response…) must hold only its
+words, as a single case must: one scan per file finds, per column, the first row holding another word.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oligoboard.engine.tables import TABLES
+from oligoboard.engine.tables import TABLES, VOCABULARIES
 from oligoboard.errors import InputError, Problem
 
 SUFFIXES = (".parquet", ".csv")
@@ -88,24 +90,52 @@ def _describe(con: Any, files: TableFiles, path: Path) -> dict[str, str]:
 def _first_bad_row(con: Any, files: TableFiles, path: Path, column: str, sqltype: str) -> int | None:
     """1-based data row of `path` whose `column` does not convert to `sqltype` (None: every row converts)."""
     col = '"' + column.replace('"', '""') + '"'
-    if files.format == "parquet":
-        source = f"read_parquet({sql_list([path])}, file_row_number = true)"
-        number = "file_row_number + 1"
-    else:
-        source = f"(SELECT *, row_number() OVER () AS _row FROM {reader(files, [path])})"
-        number = "_row"
+    number, source = _row_source(files, path)
     found = con.execute(
         f"SELECT min({number}) FROM {source} WHERE {col} IS NOT NULL AND TRY_CAST({col} AS {sqltype}) IS NULL"
     ).fetchone()
     return None if found is None or found[0] is None else int(found[0])
 
 
+def _row_source(files: TableFiles, path: Path) -> tuple[str, str]:
+    """The rows of one file with a 1-based row number (expression, source)."""
+    if files.format == "parquet":
+        return "file_row_number + 1", f"read_parquet({sql_list([path])}, file_row_number = true)"
+    return "_row", f"(SELECT *, row_number() OVER () AS _row FROM {reader(files, [path])})"
+
+
+def _vocabulary_problems(con: Any, table: str, files: TableFiles, path: Path, have: set[str]) -> list[Problem]:
+    """Per closed-vocabulary column of `path`: the first row whose word is not in the vocabulary."""
+    words = {c: w for c, w in VOCABULARIES.get(table, {}).items() if c in have}
+    if not words:
+        return []
+    number, source = _row_source(files, path)
+    firsts = ", ".join(
+        f'min(CASE WHEN "{c}" IS NOT NULL AND CAST("{c}" AS VARCHAR) NOT IN '
+        f"({', '.join(sql_string(x) for x in w)}) THEN {number} END)"
+        for c, w in words.items()
+    )
+    found = con.execute(f"SELECT {firsts} FROM {source}").fetchone()
+    problems: list[Problem] = []
+    for (column, vocabulary), row in zip(words.items(), found or (), strict=True):
+        if row is not None:
+            problems.append(
+                Problem(
+                    f"{table}/{path.name}: column {column}",
+                    f"row {int(row)}: a word outside the contract's list",
+                    expected=" | ".join(vocabulary),
+                )
+            )
+    return problems
+
+
 def check_schema(con: Any, sources: Mapping[str, TableFiles]) -> None:
-    """Refuse a cohort whose files do not hold the declared columns and types (all problems at once)."""
+    """Refuse a cohort whose files do not hold the declared columns, types and words (all problems at once)."""
     problems: list[Problem] = []
     for table, files in sources.items():
         for path in files.files:
             have = _describe(con, files, path)
+            before = len(problems)
             for column, sqltype in TABLES[table]:
                 where = f"{table}/{path.name}: column {column}"
                 if column not in have:
@@ -122,6 +152,8 @@ def check_schema(con: Any, sources: Mapping[str, TableFiles]) -> None:
                             expected=sqltype,
                         )
                     )
+            if len(problems) == before:  # the words are read only from a file whose types hold
+                problems.extend(_vocabulary_problems(con, table, files, path, set(have)))
     if problems:
         raise InputError(f"{len(problems)} schema problem(s) in the cohort tables", problems)
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
+from oligoboard.case import models as m
 from oligoboard.case.models import DRIVER_NAMES, Case
 
 Row = tuple[Any, ...]
@@ -125,6 +126,47 @@ ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rule_id", "VARCHAR"),
     ("value", "BOOLEAN"),
 )
+
+
+def _words(literal: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in get_args(literal))
+
+
+#: The closed vocabularies of the text columns (the contract's Literal types), table → column → words.
+#: A single case is held to them by the contract models; a bulk cohort is checked against them before
+#: screening (`cohort/sources.py`), because features.sql counts organ systems and ranks statuses by these
+#: lists and a word outside them would otherwise be read as something it is not.
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "patients": {
+        "sex": _words(m.Sex),
+        "histology": _words(m.Histology),
+        "t_category": _words(m.TCategory),
+        "n_category": _words(m.NCategory),
+        **{f"driver_{name}": _words(m.DriverStatus) for name in DRIVER_NAMES},
+        "primary_status": _words(m.PrimaryStatus),
+        "mediastinal_staging": _words(m.MediastinalStaging),
+    },
+    "lesions": {
+        "organ": _words(m.Organ),
+        "laterality": _words(m.Laterality),
+        "lung_relation": _words(m.LungRelation),
+        "pattern": _words(m.Pattern),
+        "status": _words(m.LesionStatus),
+    },
+    "therapies": {
+        "category": _words(m.TherapyCategory),
+        "best_response": _words(m.Response),
+        "end_reason": _words(m.EndReason),
+    },
+    "rt_courses": {"technique": _words(m.Technique)},
+    "imaging": {"modality": _words(m.Modality), "purpose": _words(m.ScanPurpose), "response": _words(m.ScanResponse)},
+    "imaging_findings": {"status": _words(m.LesionStatus)},
+    "local_treatments": {
+        "modality": _words(m.LocalModality),
+        "intent": _words(m.Intent),
+        "margin": _words(m.Margin),
+    },
+}
 
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "patients": PATIENT_COLUMNS,
