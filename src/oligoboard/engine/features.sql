@@ -193,8 +193,8 @@ current_line AS (
     GROUP BY ta.case_id, ta.n_line_null, ta.max_line
 ),
 lesion_on_therapy AS (
-    -- per new or progressing lesion (no other status reads it): was a systemic line running when its status was seen (started before that date, not ended
-    -- before it)? Kleene: counts of TRUE and of unknown rows
+    -- per new or progressing lesion (no other status reads it): was a systemic line running when its status
+    -- was seen (started before that date, not ended before it)? Kleene: counts of TRUE and of unknown rows
     SELECT
         e.case_id,
         e.lesion_id,
@@ -207,8 +207,8 @@ lesion_on_therapy AS (
     GROUP BY e.case_id, e.lesion_id
 ),
 lesion_state AS (
-    -- one row per distant-metastasis candidate (lesions_current) with the flags the counts need. `maybe_not_metastasis`: a lung lesion of unknown lung_relation (0 or 1
-    -- metastasis). `on_therapy_progression`: the lesion is progression ON systemic therapy (a progressing lesion
+    -- one row per distant-metastasis candidate (lesions_current) with the flags the counts need.
+    -- `maybe_not_metastasis`: a lung lesion of unknown lung_relation (0 or 1 metastasis). `on_therapy_progression`: the lesion is progression ON systemic therapy (a progressing lesion
     -- while a line runs at the metastatic diagnosis or at assessment; a new lesion found while a line ran —
     -- RECIST 1.1: a new lesion is progression); FALSE for a treatment-naive patient.
     SELECT

@@ -159,7 +159,11 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "end_reason": _words(m.EndReason),
     },
     "rt_courses": {"technique": _words(m.Technique)},
-    "imaging": {"modality": _words(m.Modality), "purpose": _words(m.ScanPurpose), "response": _words(m.ScanResponse)},
+    "imaging": {
+        "modality": _words(m.Modality),
+        "purpose": _words(m.ScanPurpose),
+        "response": _words(m.ScanResponse),
+    },
     "imaging_findings": {"status": _words(m.LesionStatus)},
     "local_treatments": {
         "modality": _words(m.LocalModality),
