@@ -215,3 +215,19 @@ def test_new_lesions_at_staging_are_not_progression_on_therapy(engine: Engine) -
     therapy = [{"line": 1, "start_date": "2026-08-20", "end_date": None}]
     on = features(engine, lesions=[lesion(1, "bone", detected_date="2026-09-20")], systemic_therapy=therapy)
     assert on["progression_on_systemic_therapy"] is True and on["n_progressing_sites"] == 1
+
+
+def test_features_sql_has_no_distinct_aggregate() -> None:
+    """features.sql: "a DISTINCT aggregate is a separate group-by over all lesion rows, several times the cost
+    on a registry" — organ systems are rows of `organ_systems` instead (docs/cohort.md "Speed")."""
+    import sqlglot
+    from sqlglot import exp
+
+    from oligoboard.engine.statement import features_tree
+
+    tree = features_tree()
+    distinct = [n.sql() for n in tree.find_all(exp.Count) if isinstance(n.this, exp.Distinct)]
+    assert not distinct, distinct
+    # the check itself can fail: a DISTINCT count is found where there is one
+    probe = sqlglot.parse_one("SELECT count(DISTINCT organ) FROM lesions", dialect="duckdb")
+    assert any(isinstance(n.this, exp.Distinct) for n in probe.find_all(exp.Count))

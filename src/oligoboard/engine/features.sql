@@ -11,10 +11,15 @@
 --    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
 --    may or may not be a metastasis: it is in the upper bound only (`bounds` below: each main count has
 --    `_min`/`_max` columns and is exact only when they agree). Organs are counted by the schema's organ value, so
---    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system").
---  * case@2 inputs (the first four CTEs): the staging scan dates and each lesion's current status and size
---    come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline"); every
---    lesion count below reads `lesions_current`, never the raw `lesions` table.
+--    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system"): `organ_systems` has
+--    one row per patient and organ, so organ counts are row counts (a DISTINCT aggregate is a separate
+--    group-by over all lesion rows, several times the cost on a registry).
+--  * case@2 inputs (staging_scans … lesions_current): the staging scan dates and each lesion's current status
+--    and size come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline");
+--    every lesion count below reads `lesions_current`, never the raw `lesions` table.
+--  * Each table is read in as few passes as the rules allow (a registry has millions of lesion and finding
+--    rows): every per-patient lesion count is one aggregate (`lesion_counts`), findings are joined to their
+--    scans once (`finding_days`). docs/cohort.md "Speed" says what each change saved.
 --  * Calendar convention, one for every "N months" and every age (docs/knowledge-format.md, "Dates"): a
 --    duration in months is the number of complete calendar months, date_sub('month', start, end), so
 --    `months >= N` holds exactly when end >= start + INTERVAL N MONTH (month ends clamped: 31 Jan + 1 month
