@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
 #: Driver heap unless `OLIGOBOARD_SPARK_DRIVER_MEMORY` (or `driver_memory=`) says otherwise. In local mode
-#: the driver is the whole cluster: 1M patients ran in 4g (the JVM then stays near 5 GB resident).
+#: the driver is the whole cluster. 4g serves the tests (5,000 patients); 1M patients ran in 8g (JVM peak
+#: 8.8 GiB resident, docs/spark.md), and ran out of memory in 4g with the previous statement.
 DEFAULT_DRIVER_MEMORY = "4g"
 #: Shuffle partitions in local mode: Spark's default 200 means 200 tiny tasks per join on two cores.
 LOCAL_SHUFFLE_PARTITIONS = 8
