@@ -14,7 +14,7 @@
 --    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system"): `organ_systems` has
 --    one row per patient and organ, so organ counts are row counts (a DISTINCT aggregate is a separate
 --    group-by over all lesion rows, several times the cost on a registry).
---  * case@2 inputs (staging_scans … lesions_current): the staging scan dates and each lesion's current status
+--  * case@2 inputs (scan_dates … lesions_current): the staging scan dates and each lesion's current status
 --    and size come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline");
 --    every lesion count below reads `lesions_current`, never the raw `lesions` table.
 --  * Each table is read in as few passes as the rules allow (a registry has millions of lesion and finding
@@ -26,16 +26,25 @@
 --    = 28/29 Feb), the same arithmetic the knowledge files use for cut-offs ("within 6 months"). Age is
 --    complete calendar years, date_sub('year', birth_date, assessment_date): an 18th birthday is 18.
 WITH
-staging_scans AS (
-    -- the latest dated scan of each kind on or before the assessment date, whatever its purpose (a restaging
-    -- PET/CT is the newest whole-body staging); a brain MRI is an MRI that covers the brain (brain = TRUE:
-    -- an MRI with unknown coverage is not counted). No scan of the kind: NULL, as an unknown v1 date was.
+scan_dates AS (
+    -- one pass over the scans, per patient:
+    -- * the latest dated scan of each kind on or before the assessment date, whatever its purpose (a restaging
+    --   PET/CT is the newest whole-body staging); a brain MRI is an MRI that covers the brain (brain = TRUE:
+    --   an MRI with unknown coverage is not counted). No scan of the kind: NULL, as an unknown v1 date was;
+    -- * the latest scan whose findings were read (`findings` given, even empty: nothing seen); unknown when a
+    --   read scan is undated (it might be the latest);
+    -- * the earliest dated scan of any kind (a scan before the latest read one is a "previous scan")
     SELECT
         i.case_id,
         max(i.scan_date) FILTER (WHERE i.modality = 'fdg_pet_ct' AND i.scan_date <= p.assessment_date)
             AS fdg_pet_ct_date,
         max(i.scan_date) FILTER (WHERE i.modality = 'mri' AND i.brain IS TRUE AND i.scan_date <= p.assessment_date)
-            AS brain_mri_date
+            AS brain_mri_date,
+        CASE
+            WHEN count_if(i.findings_known AND i.scan_date IS NULL) = 0
+                THEN max(i.scan_date) FILTER (WHERE i.findings_known)
+        END AS latest_read_date,
+        min(i.scan_date) AS earliest_date
     FROM imaging AS i
     JOIN patients AS p ON p.case_id = i.case_id
     GROUP BY i.case_id
@@ -478,16 +487,8 @@ first_line_progression AS (
         AND (i.response = 'PD' OR sf.n_new_or_progressing > 0)
     GROUP BY i.case_id
 ),
-latest_scan AS (
-    -- the latest scan whose findings were read (`findings` given, even empty: nothing seen); unknown when a read
-    -- scan is undated (it might be the latest)
-    SELECT i.case_id, CASE WHEN count_if(i.scan_date IS NULL) = 0 THEN max(i.scan_date) END AS scan_date
-    FROM imaging AS i
-    WHERE i.findings_known
-    GROUP BY i.case_id
-),
 latest_scan_lesions AS (
-    -- what the scans of that date show: lesions present (a finding not in complete response) and lesions new;
+    -- what the scans of the latest read date show: lesions present (a finding not in complete response), new;
     -- a T4 ipsilateral nodule is not a metastasis; a finding without status leaves both unknown. A lesion is on
     -- that date exactly when its own latest finding date is that date (no scan with findings is later). A
     -- count_if over only NULL is NULL (DuckDB): a latest scan showing no lesion must count 0, hence coalesce
@@ -496,18 +497,11 @@ latest_scan_lesions AS (
         count_if(coalesce(lf.latest_present, FALSE) AND t4.lesion_id IS NULL) AS n_present,
         coalesce(sum(lf.latest_n_status_null), 0) AS n_status_null,
         count_if(coalesce(lf.latest_new, FALSE) AND t4.lesion_id IS NULL) AS n_new
-    FROM latest_scan AS ls
-    LEFT JOIN lesion_findings AS lf ON lf.case_id = ls.case_id AND lf.latest_date = ls.scan_date
+    FROM scan_dates AS ls
+    LEFT JOIN lesion_findings AS lf ON lf.case_id = ls.case_id AND lf.latest_date = ls.latest_read_date
     LEFT JOIN t4_nodules AS t4 ON t4.case_id = lf.case_id AND t4.lesion_id = lf.lesion_id
-    WHERE ls.scan_date IS NOT NULL
+    WHERE ls.latest_read_date IS NOT NULL
     GROUP BY ls.case_id
-),
-previous_scan AS (
-    SELECT i.case_id, count(*) AS n_earlier
-    FROM imaging AS i
-    JOIN latest_scan AS ls ON ls.case_id = i.case_id
-    WHERE i.scan_date < ls.scan_date
-    GROUP BY i.case_id
 ),
 primary_treatment AS (
     -- curative-intent local treatment of the primary (surgery, SBRT, chemoradiotherapy ... with intent curative)
@@ -780,9 +774,9 @@ SELECT
     END AS first_line_benefit_months
     , ls.restaging_date AS current_line_restaging_date
     -- timeline facts (docs/timeline-facts.md): NULL for a case without findings (case@1 has none)
-    , lsc.scan_date AS latest_imaging_date
+    , ss.latest_read_date AS latest_imaging_date
     , CASE WHEN lsl.n_status_null = 0 THEN lsl.n_present END AS n_lesions_on_latest_imaging
-    , CASE WHEN coalesce(ps.n_earlier, 0) > 0 AND lsl.n_status_null = 0 THEN lsl.n_new END
+    , CASE WHEN ss.earliest_date < ss.latest_read_date AND lsl.n_status_null = 0 THEN lsl.n_new END
         AS n_new_since_previous_scan
     -- the primary: a curative-intent local treatment in the timeline; a known timeline without one is FALSE only
     -- when no treatment of the primary has an unknown intent. Without a timeline, the case@1 primary status
@@ -796,14 +790,12 @@ SELECT
     END AS primary_curative_treatment
     , pt.first_curative_date AS primary_curative_treatment_date
 FROM patients AS p
-LEFT JOIN staging_scans AS ss ON ss.case_id = p.case_id
+LEFT JOIN scan_dates AS ss ON ss.case_id = p.case_id
 LEFT JOIN therapy_agg AS ta ON ta.case_id = p.case_id
 LEFT JOIN rt_agg AS ra ON ra.case_id = p.case_id
 LEFT JOIN bounds AS b ON b.case_id = p.case_id
 LEFT JOIN current_line AS cl ON cl.case_id = p.case_id
 LEFT JOIN line_state AS ls ON ls.case_id = p.case_id
-LEFT JOIN latest_scan AS lsc ON lsc.case_id = p.case_id
 LEFT JOIN first_line_progression AS flp ON flp.case_id = p.case_id
 LEFT JOIN latest_scan_lesions AS lsl ON lsl.case_id = p.case_id
-LEFT JOIN previous_scan AS ps ON ps.case_id = p.case_id
 LEFT JOIN primary_treatment AS pt ON pt.case_id = p.case_id
