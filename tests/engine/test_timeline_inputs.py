@@ -136,3 +136,56 @@ def test_current_size_is_the_latest_finding_else_the_summary(engine: Engine) -> 
     assert _features(engine, lesions=lesions, imaging=[older, latest])["max_lesion_size_mm"] == 30.0
     unsized = {**latest, "findings": [{"lesion": "L1", "status": "stable"}]}
     assert _features(engine, lesions=lesions, imaging=[older, unsized])["max_lesion_size_mm"] == 18.0
+
+
+def _sized(scan_id: str, day: str | None, *readings: tuple[str | None, float | None]) -> dict[str, Any]:
+    findings = [{"lesion": "L1", "status": status, "size_mm": size} for status, size in readings]
+    return {"id": scan_id, "date": day, "findings": findings}
+
+
+# (scans, max_lesion_size_mm, any_lesion_progressing); the lesion summary is status unknown, size 18 mm.
+# Brief item 2: "same-day reads that disagree settle nothing" — for size as for status, however many scans
+# share the day, and whatever the scans of earlier days read (features.sql `lesion_keys`)
+SAME_DAY = [
+    # two scans of the latest day agree: that is the reading
+    ([_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", ("stable", 30.0))], 30.0, False),
+    # sizes disagree (status agrees): the size falls back to the summary, the status is read
+    ([_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", ("stable", 30.1))], 18.0, False),
+    # one of the day's readings has no size: the size is not read
+    ([_sized("S1", "2026-09-20", ("progressing", 30.0)), _sized("S2", "2026-09-20", ("progressing", None))], 18.0, True),
+    # one of the day's readings has no status: the status is not read (summary: unknown)
+    ([_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", (None, 30.0))], 30.0, None),
+    # three scans, the disagreement in the middle of the range: not read
+    (
+        [
+            _sized("S1", "2026-09-20", ("stable", 25.0)),
+            _sized("S2", "2026-09-20", ("stable", 40.0)),
+            _sized("S3", "2026-09-20", ("stable", 25.0)),
+        ],
+        18.0,
+        False,
+    ),
+    # an earlier day's disagreement and larger sizes do not reach the latest day
+    (
+        [
+            _sized("S1", "2026-08-10", ("new", 90.0)),
+            _sized("S2", "2026-08-10", ("progressing", 95.0)),
+            _sized("S3", "2026-09-20", ("responding", 12.5)),
+        ],
+        12.5,
+        False,
+    ),
+    # a later day wins even when its size is 0 and the earlier one 1000 (the key's widest span)
+    ([_sized("S1", "2026-09-19", ("stable", 1000.0)), _sized("S2", "2026-09-20", ("responding", 0.0))], 0.0, False),
+    # scans before 2000-01-01 (negative day numbers in the key) are ordered by date too
+    ([_sized("S1", "1999-06-01", ("progressing", 40.0)), _sized("S2", "1999-12-31", ("stable", 22.0))], 22.0, False),
+]
+
+
+@pytest.mark.parametrize(("imaging", "size", "progressing"), SAME_DAY)
+def test_the_latest_day_is_read_only_when_its_readings_agree(
+    engine: Engine, imaging: list[dict[str, Any]], size: float | None, progressing: bool | None
+) -> None:
+    lesions = [lesion(1, "adrenal", status=None, size_mm=18.0)]
+    features = _features(engine, lesions=lesions, imaging=imaging)
+    assert (features["max_lesion_size_mm"], features["any_lesion_progressing"]) == (size, progressing)

@@ -19,7 +19,8 @@
 --    every lesion count below reads `lesions_current`, never the raw `lesions` table.
 --  * Each table is read in as few passes as the rules allow (a registry has millions of lesion and finding
 --    rows): every per-patient lesion count is one aggregate (`lesion_counts`), findings are joined to their
---    scans once (`finding_days`). docs/cohort.md "Speed" says what each change saved.
+--    scans once and read in one aggregate per lesion (`lesion_keys`). docs/cohort.md "Speed" says what each
+--    change saved.
 --  * Calendar convention, one for every "N months" and every age (docs/knowledge-format.md, "Dates"): a
 --    duration in months is the number of complete calendar months, date_sub('month', start, end), so
 --    `months >= N` holds exactly when end >= start + INTERVAL N MONTH (month ends clamped: 31 Jan + 1 month
@@ -49,60 +50,71 @@ scan_dates AS (
     JOIN patients AS p ON p.case_id = i.case_id
     GROUP BY i.case_id
 ),
-findings_ranked AS (
-    -- each finding with its status as a position in the contract's list (1 new … 5 complete_response): the
-    -- per-day comparison below is integer min/max, a fraction of the cost of text min/max on millions of rows.
-    -- A status outside the list (a registry not checked against the contract) has no rank: read as no status
+finding_keys AS (
+    -- each finding of a scan whose findings were given (`findings_known`; a finding row on another scan, which
+    -- validation makes impossible, is not part of the timeline) with its scan's day number (days since
+    -- 2000-01-01) and its status as a position in the contract's list (1 new … 5 complete_response). A status
+    -- outside the list (a registry not checked against the contract) has no rank: read as no status
     SELECT
         f.case_id,
-        f.scan_id,
         f.lesion_id,
-        f.status,
+        i.scan_date,
+        date_diff('day', CAST('2000-01-01' AS DATE), i.scan_date) AS scan_day,
         CASE f.status
             WHEN 'new' THEN 1 WHEN 'progressing' THEN 2 WHEN 'stable' THEN 3 WHEN 'responding' THEN 4
             WHEN 'complete_response' THEN 5
         END AS status_rank,
         f.size_mm
     FROM imaging_findings AS f
-),
-finding_days AS (
-    -- per lesion and scan date: what that day's scans read (several scans of one day are one reading). Only
-    -- scans whose findings were given (`findings_known`) carry findings; a finding row on another scan (which
-    -- validation makes impossible) is not part of the timeline
-    SELECT
-        f.case_id,
-        f.lesion_id,
-        i.scan_date,
-        count_if(f.status_rank IS NULL) AS n_status_null,
-        min(f.status_rank) AS status_min,
-        max(f.status_rank) AS status_max,
-        count_if(f.size_mm IS NULL) AS n_size_null,
-        min(f.size_mm) AS size_min,
-        max(f.size_mm) AS size_max
-    FROM findings_ranked AS f
     JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
     WHERE i.findings_known AND f.lesion_id IS NOT NULL
-    GROUP BY f.case_id, f.lesion_id, i.scan_date
+),
+lesion_keys AS (
+    -- per lesion, one aggregate: the latest date and, through ordering keys that put the day first and the
+    -- reading second, what that day read, however many scans share it (several scans of one day are one
+    -- reading; a group-by per lesion and day would be as large as the findings table, docs/cohort.md "Speed"):
+    -- * `key_status_hi`/`key_status_lo`: day × 8 + rank (no status: 0, never the maximum of a day with a
+    --   status) and day × 8 + 7 − rank; minus latest_day × 8 they are the latest day's highest and lowest rank;
+    -- * `key_status_null`/`key_size_null`: day × 2 + 1 for a finding without status/size, day × 2 otherwise:
+    --   the maximum tells whether the latest day has one;
+    -- * `size_hi`/`size_lo`: the size as recorded at the largest of day × 2048 + size and of day × 2048 − size
+    --   (sizes are 0–1000 mm, so a later day always wins): the latest day's largest and smallest size
+    --   (two sizes of one day less than ≈ 10⁻⁸ mm apart can tie in the key: read as agreeing)
+    SELECT
+        k.case_id,
+        k.lesion_id,
+        max(k.scan_date) AS latest_date,
+        max(k.scan_day) AS latest_day,
+        count_if(k.scan_date IS NULL) AS n_undated,
+        max(k.scan_day * 8 + coalesce(k.status_rank, 0)) AS key_status_hi,
+        max(k.scan_day * 8 + 7 - coalesce(k.status_rank, 7)) AS key_status_lo,
+        max(k.scan_day * 2 + CASE WHEN k.status_rank IS NULL THEN 1 ELSE 0 END) AS key_status_null,
+        max(k.scan_day * 2 + CASE WHEN k.size_mm IS NULL THEN 1 ELSE 0 END) AS key_size_null,
+        arg_max(coalesce(k.size_mm, -1.0), CAST(k.scan_day AS DOUBLE) * 2048 + coalesce(k.size_mm, 0)) AS size_hi,
+        arg_max(coalesce(k.size_mm, -1.0), CAST(k.scan_day AS DOUBLE) * 2048 - coalesce(k.size_mm, 0))
+            AS size_lo
+    FROM finding_keys AS k
+    GROUP BY k.case_id, k.lesion_id
 ),
 lesion_findings AS (
     -- per lesion: the latest scan date recording it, whether an undated scan records it (which might be later),
     -- and what that date read: `status_read`/`size_read` FALSE when a read is missing or same-day reads
-    -- disagree, `present` a finding not in complete response, `new` a finding new. Dates are unique per lesion
-    -- here, so arg_max picks that one day (its values are never NULL, so no day is skipped)
+    -- disagree; `latest_present` a finding not in complete response, `latest_new` a finding new,
+    -- `latest_status_unknown` a finding without status (each on the latest date)
     SELECT
-        d.case_id,
-        d.lesion_id,
-        max(d.scan_date) AS latest_date,
-        count_if(d.scan_date IS NULL) AS n_undated,
-        arg_max(d.n_status_null = 0 AND d.status_min = d.status_max, d.scan_date) AS status_read,
-        arg_max(coalesce(d.status_min, 0), d.scan_date) AS status_latest,
-        arg_max(d.n_size_null = 0 AND d.size_min = d.size_max, d.scan_date) AS size_read,
-        arg_max(coalesce(d.size_min, -1.0), d.scan_date) AS size_latest,
-        arg_max(coalesce(d.status_max < 5, FALSE), d.scan_date) AS latest_present,
-        arg_max(coalesce(d.status_min = 1, FALSE), d.scan_date) AS latest_new,
-        arg_max(d.n_status_null, d.scan_date) AS latest_n_status_null
-    FROM finding_days AS d
-    GROUP BY d.case_id, d.lesion_id
+        k.case_id,
+        k.lesion_id,
+        k.latest_date,
+        k.n_undated,
+        k.key_status_null = k.latest_day * 2
+            AND k.key_status_hi - k.latest_day * 8 = 7 - (k.key_status_lo - k.latest_day * 8) AS status_read,
+        k.key_status_hi - k.latest_day * 8 AS status_latest,
+        k.key_size_null = k.latest_day * 2 AND k.size_hi = k.size_lo AS size_read,
+        k.size_lo AS size_latest,
+        k.key_status_hi - k.latest_day * 8 BETWEEN 1 AND 4 AS latest_present,
+        k.key_status_lo - k.latest_day * 8 = 6 AS latest_new,
+        k.key_status_null = k.latest_day * 2 + 1 AS latest_status_unknown
+    FROM lesion_keys AS k
 ),
 lesions_current AS (
     -- each distant-metastasis candidate (an ipsilateral other-lobe nodule is T4, not M1, and left out) with its
@@ -495,7 +507,7 @@ latest_scan_lesions AS (
     SELECT
         ls.case_id,
         count_if(coalesce(lf.latest_present, FALSE) AND t4.lesion_id IS NULL) AS n_present,
-        coalesce(sum(lf.latest_n_status_null), 0) AS n_status_null,
+        count_if(coalesce(lf.latest_status_unknown, FALSE)) AS n_status_null,
         count_if(coalesce(lf.latest_new, FALSE) AND t4.lesion_id IS NULL) AS n_new
     FROM scan_dates AS ls
     LEFT JOIN lesion_findings AS lf ON lf.case_id = ls.case_id AND lf.latest_date = ls.latest_read_date
