@@ -148,11 +148,26 @@ def _sized(scan_id: str, day: str | None, *readings: tuple[str | None, float | N
 # share the day, and whatever the scans of earlier days read (features.sql `lesion_keys`)
 SAME_DAY = [
     # two scans of the latest day agree: that is the reading
-    ([_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", ("stable", 30.0))], 30.0, False),
+    (
+        [_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", ("stable", 30.0))],
+        30.0,
+        False,
+    ),
     # sizes disagree (status agrees): the size falls back to the summary, the status is read
-    ([_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", ("stable", 30.1))], 18.0, False),
+    (
+        [_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", ("stable", 30.1))],
+        18.0,
+        False,
+    ),
     # one of the day's readings has no size: the size is not read
-    ([_sized("S1", "2026-09-20", ("progressing", 30.0)), _sized("S2", "2026-09-20", ("progressing", None))], 18.0, True),
+    (
+        [
+            _sized("S1", "2026-09-20", ("progressing", 30.0)),
+            _sized("S2", "2026-09-20", ("progressing", None)),
+        ],
+        18.0,
+        True,
+    ),
     # one of the day's readings has no status: the status is not read (summary: unknown)
     ([_sized("S1", "2026-09-20", ("stable", 30.0)), _sized("S2", "2026-09-20", (None, 30.0))], 30.0, None),
     # three scans, the disagreement in the middle of the range: not read
@@ -176,9 +191,17 @@ SAME_DAY = [
         False,
     ),
     # a later day wins even when its size is 0 and the earlier one 1000 (the key's widest span)
-    ([_sized("S1", "2026-09-19", ("stable", 1000.0)), _sized("S2", "2026-09-20", ("responding", 0.0))], 0.0, False),
+    (
+        [_sized("S1", "2026-09-19", ("stable", 1000.0)), _sized("S2", "2026-09-20", ("responding", 0.0))],
+        0.0,
+        False,
+    ),
     # scans before 2000-01-01 (negative day numbers in the key) are ordered by date too
-    ([_sized("S1", "1999-06-01", ("progressing", 40.0)), _sized("S2", "1999-12-31", ("stable", 22.0))], 22.0, False),
+    (
+        [_sized("S1", "1999-06-01", ("progressing", 40.0)), _sized("S2", "1999-12-31", ("stable", 22.0))],
+        22.0,
+        False,
+    ),
 ]
 
 
