@@ -11,9 +11,9 @@
 --    (TNM T4, not M1), which is left out of every lesion count; a lung lesion whose lung_relation is unknown
 --    may or may not be a metastasis: it is in the upper bound only (`bounds` below: each main count has
 --    `_min`/`_max` columns and is exact only when they agree). Organs are counted by the schema's organ value, so
---    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system"): `organ_systems` has
---    one row per patient and organ, so organ counts are row counts (a DISTINCT aggregate is a separate
---    group-by over all lesion rows, several times the cost on a registry).
+--    bilateral adrenal lesions are one organ (TNM 9th "paired organ = one organ system"): `lesion_counts` has
+--    columns per organ of the contract's list and `bounds` sums "the organ has one" (a DISTINCT aggregate, or
+--    a group-by per patient and organ, is another pass over all lesion rows, several times the cost).
 --  * case@2 inputs (scan_dates … lesions_current): the staging scan dates and each lesion's current status
 --    and size come from the imaging timeline (docs/case-contract.md, "How the engine reads the timeline");
 --    every lesion count below reads `lesions_current`, never the raw `lesions` table.
@@ -310,12 +310,57 @@ lesion_counts AS (
         -- added for trials: per-organ counts (Iyengar liver/lung limits, SABR-COMET per-organ limit)
         count_if(s.organ = 'liver') AS n_liver,
         count_if(s.organ = 'lung') AS n_lung,
-        greatest(
-            count_if(s.organ = 'brain'), count_if(s.organ = 'adrenal'), count_if(s.organ = 'bone'),
-            count_if(s.organ = 'liver'), count_if(s.organ = 'lung'), count_if(s.organ = 'pleura'),
-            count_if(s.organ = 'pericardium'), count_if(s.organ = 'distant_lymph_node'),
-            count_if(s.organ = 'soft_tissue'), count_if(s.organ = 'kidney'), count_if(s.organ = 'other')
-        ) AS max_per_organ,
+        -- per organ system (the contract's organ list; TNM: a paired organ is one system), read by `bounds`:
+        -- `<organ>_any` its lesions, `_counted` those certainly metastases, `_progressing` those counted and
+        -- progressing on therapy, `_may_progress` those whose progression on therapy is TRUE or unknown
+        -- (the brain is never extracranial: no progression columns). A test keeps the list the contract's
+        count_if(s.organ = 'brain') AS brain_any,
+        count_if(s.organ = 'brain' AND NOT s.maybe_not_metastasis) AS brain_counted,
+        count_if(s.organ = 'adrenal') AS adrenal_any,
+        count_if(s.organ = 'adrenal' AND NOT s.maybe_not_metastasis) AS adrenal_counted,
+        count_if(s.organ = 'adrenal' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression)
+            AS adrenal_progressing,
+        count_if(s.organ = 'adrenal' AND s.on_therapy_progression IS NOT FALSE) AS adrenal_may_progress,
+        count_if(s.organ = 'bone') AS bone_any,
+        count_if(s.organ = 'bone' AND NOT s.maybe_not_metastasis) AS bone_counted,
+        count_if(s.organ = 'bone' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS bone_progressing,
+        count_if(s.organ = 'bone' AND s.on_therapy_progression IS NOT FALSE) AS bone_may_progress,
+        count_if(s.organ = 'liver') AS liver_any,
+        count_if(s.organ = 'liver' AND NOT s.maybe_not_metastasis) AS liver_counted,
+        count_if(s.organ = 'liver' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS liver_progressing,
+        count_if(s.organ = 'liver' AND s.on_therapy_progression IS NOT FALSE) AS liver_may_progress,
+        count_if(s.organ = 'lung') AS lung_any,
+        count_if(s.organ = 'lung' AND NOT s.maybe_not_metastasis) AS lung_counted,
+        count_if(s.organ = 'lung' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS lung_progressing,
+        count_if(s.organ = 'lung' AND s.on_therapy_progression IS NOT FALSE) AS lung_may_progress,
+        count_if(s.organ = 'pleura') AS pleura_any,
+        count_if(s.organ = 'pleura' AND NOT s.maybe_not_metastasis) AS pleura_counted,
+        count_if(s.organ = 'pleura' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS pleura_progressing,
+        count_if(s.organ = 'pleura' AND s.on_therapy_progression IS NOT FALSE) AS pleura_may_progress,
+        count_if(s.organ = 'pericardium') AS pericardium_any,
+        count_if(s.organ = 'pericardium' AND NOT s.maybe_not_metastasis) AS pericardium_counted,
+        count_if(s.organ = 'pericardium' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression)
+            AS pericardium_progressing,
+        count_if(s.organ = 'pericardium' AND s.on_therapy_progression IS NOT FALSE) AS pericardium_may_progress,
+        count_if(s.organ = 'distant_lymph_node') AS distant_lymph_node_any,
+        count_if(s.organ = 'distant_lymph_node' AND NOT s.maybe_not_metastasis) AS distant_lymph_node_counted,
+        count_if(s.organ = 'distant_lymph_node' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression)
+            AS distant_lymph_node_progressing,
+        count_if(s.organ = 'distant_lymph_node' AND s.on_therapy_progression IS NOT FALSE)
+            AS distant_lymph_node_may_progress,
+        count_if(s.organ = 'soft_tissue') AS soft_tissue_any,
+        count_if(s.organ = 'soft_tissue' AND NOT s.maybe_not_metastasis) AS soft_tissue_counted,
+        count_if(s.organ = 'soft_tissue' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression)
+            AS soft_tissue_progressing,
+        count_if(s.organ = 'soft_tissue' AND s.on_therapy_progression IS NOT FALSE) AS soft_tissue_may_progress,
+        count_if(s.organ = 'kidney') AS kidney_any,
+        count_if(s.organ = 'kidney' AND NOT s.maybe_not_metastasis) AS kidney_counted,
+        count_if(s.organ = 'kidney' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS kidney_progressing,
+        count_if(s.organ = 'kidney' AND s.on_therapy_progression IS NOT FALSE) AS kidney_may_progress,
+        count_if(s.organ = 'other') AS other_any,
+        count_if(s.organ = 'other' AND NOT s.maybe_not_metastasis) AS other_counted,
+        count_if(s.organ = 'other' AND NOT s.maybe_not_metastasis AND s.on_therapy_progression) AS other_progressing,
+        count_if(s.organ = 'other' AND s.on_therapy_progression IS NOT FALSE) AS other_may_progress,
         -- a lesion found new after first-line therapy started is progression on that therapy (RECIST: a new
         -- lesion is progressive disease); unknown when its status, its detection date or the start is unknown.
         -- Only for patients with a therapy entry (without one there is no first line: FALSE)
@@ -361,48 +406,66 @@ lesion_counts AS (
     FROM lesion_state AS s
     GROUP BY s.case_id
 ),
-organ_systems AS (
-    -- one row per patient and organ system with a lesion of known organ (TNM: a paired organ is one system),
-    -- so organ counts are row counts, not DISTINCT aggregates: `counted` an organ holding a lesion that is
-    -- certainly a metastasis; `progressing` one holding a counted lesion progressing on therapy;
-    -- `may_progress` one holding a lesion whose progression on therapy is TRUE or unknown
-    SELECT
-        s.case_id,
-        s.organ,
-        count_if(NOT s.maybe_not_metastasis) > 0 AS counted,
-        count_if(NOT s.maybe_not_metastasis AND s.on_therapy_progression) > 0 AS progressing,
-        count_if(s.on_therapy_progression IS NOT FALSE) > 0 AS may_progress
-    FROM lesion_state AS s
-    WHERE s.organ IS NOT NULL
-    GROUP BY s.case_id, s.organ
-),
-organ_counts AS (
-    SELECT
-        o.case_id,
-        count(*) AS n_any,
-        count_if(o.counted) AS n_counted,
-        count_if(o.organ <> 'brain') AS n_extracranial_any,
-        count_if(o.organ <> 'brain' AND o.counted) AS n_extracranial_counted,
-        count_if(o.organ NOT IN ('lung', 'pleura', 'pericardium')) AS n_extrathoracic,
-        count_if(o.organ <> 'brain' AND o.progressing) AS n_progressing_extracranial,
-        count_if(o.organ <> 'brain' AND o.may_progress) AS n_may_progress_extracranial
-    FROM organ_systems AS o
-    GROUP BY o.case_id
-),
 bounds AS (
-    -- the lesion counts with the organ-system bounds; a lesion of unknown organ may be a new organ system
+    -- the lesion counts with the organ-system counts: an organ system counts once however many lesions it
+    -- holds (a sum over the contract's organs of "has one", not a DISTINCT aggregate: that would be another
+    -- group-by over every lesion). A lesion of unknown organ may be a new organ system
     SELECT
         c.*,
-        greatest(coalesce(oc.n_counted, 0), CASE WHEN c.n_organ_null > 0 THEN 1 ELSE 0 END) AS organs_lo,
-        coalesce(oc.n_any, 0) + c.n_organ_null AS organs_hi,
-        coalesce(oc.n_extracranial_counted, 0) AS extracranial_organs_lo,
-        coalesce(oc.n_extracranial_any, 0) + c.n_organ_null AS extracranial_organs_hi,
-        coalesce(oc.n_extrathoracic, 0) AS n_extrathoracic_organs_distinct,
-        coalesce(oc.n_progressing_extracranial, 0) AS progressing_extracranial_organs_lo,
-        coalesce(oc.n_may_progress_extracranial, 0) + c.n_organ_null_may_progress
-            AS progressing_extracranial_organs_hi
+        greatest(
+            least(coalesce(c.brain_counted, 0), 1) + least(coalesce(c.adrenal_counted, 0), 1)
+            + least(coalesce(c.bone_counted, 0), 1) + least(coalesce(c.liver_counted, 0), 1)
+            + least(coalesce(c.lung_counted, 0), 1) + least(coalesce(c.pleura_counted, 0), 1)
+            + least(coalesce(c.pericardium_counted, 0), 1) + least(coalesce(c.distant_lymph_node_counted, 0), 1)
+            + least(coalesce(c.soft_tissue_counted, 0), 1) + least(coalesce(c.kidney_counted, 0), 1)
+            + least(coalesce(c.other_counted, 0), 1),
+            CASE WHEN c.n_organ_null > 0 THEN 1 ELSE 0 END
+        ) AS organs_lo,
+        least(coalesce(c.brain_any, 0), 1) + least(coalesce(c.adrenal_any, 0), 1)
+        + least(coalesce(c.bone_any, 0), 1) + least(coalesce(c.liver_any, 0), 1)
+        + least(coalesce(c.lung_any, 0), 1) + least(coalesce(c.pleura_any, 0), 1)
+        + least(coalesce(c.pericardium_any, 0), 1) + least(coalesce(c.distant_lymph_node_any, 0), 1)
+        + least(coalesce(c.soft_tissue_any, 0), 1) + least(coalesce(c.kidney_any, 0), 1)
+        + least(coalesce(c.other_any, 0), 1)
+            + c.n_organ_null AS organs_hi,
+        least(coalesce(c.adrenal_counted, 0), 1) + least(coalesce(c.bone_counted, 0), 1)
+        + least(coalesce(c.liver_counted, 0), 1) + least(coalesce(c.lung_counted, 0), 1)
+        + least(coalesce(c.pleura_counted, 0), 1) + least(coalesce(c.pericardium_counted, 0), 1)
+        + least(coalesce(c.distant_lymph_node_counted, 0), 1) + least(coalesce(c.soft_tissue_counted, 0), 1)
+        + least(coalesce(c.kidney_counted, 0), 1) + least(coalesce(c.other_counted, 0), 1)
+            AS extracranial_organs_lo,
+        least(coalesce(c.adrenal_any, 0), 1) + least(coalesce(c.bone_any, 0), 1)
+        + least(coalesce(c.liver_any, 0), 1) + least(coalesce(c.lung_any, 0), 1)
+        + least(coalesce(c.pleura_any, 0), 1) + least(coalesce(c.pericardium_any, 0), 1)
+        + least(coalesce(c.distant_lymph_node_any, 0), 1) + least(coalesce(c.soft_tissue_any, 0), 1)
+        + least(coalesce(c.kidney_any, 0), 1) + least(coalesce(c.other_any, 0), 1)
+            + c.n_organ_null AS extracranial_organs_hi,
+        least(coalesce(c.brain_any, 0), 1) + least(coalesce(c.adrenal_any, 0), 1)
+        + least(coalesce(c.bone_any, 0), 1) + least(coalesce(c.liver_any, 0), 1)
+        + least(coalesce(c.distant_lymph_node_any, 0), 1) + least(coalesce(c.soft_tissue_any, 0), 1)
+        + least(coalesce(c.kidney_any, 0), 1) + least(coalesce(c.other_any, 0), 1)
+            AS n_extrathoracic_organs_distinct,
+        least(coalesce(c.adrenal_progressing, 0), 1) + least(coalesce(c.bone_progressing, 0), 1)
+        + least(coalesce(c.liver_progressing, 0), 1) + least(coalesce(c.lung_progressing, 0), 1)
+        + least(coalesce(c.pleura_progressing, 0), 1) + least(coalesce(c.pericardium_progressing, 0), 1)
+        + least(coalesce(c.distant_lymph_node_progressing, 0), 1)
+        + least(coalesce(c.soft_tissue_progressing, 0), 1) + least(coalesce(c.kidney_progressing, 0), 1)
+        + least(coalesce(c.other_progressing, 0), 1)
+            AS progressing_extracranial_organs_lo,
+        least(coalesce(c.adrenal_may_progress, 0), 1) + least(coalesce(c.bone_may_progress, 0), 1)
+        + least(coalesce(c.liver_may_progress, 0), 1) + least(coalesce(c.lung_may_progress, 0), 1)
+        + least(coalesce(c.pleura_may_progress, 0), 1) + least(coalesce(c.pericardium_may_progress, 0), 1)
+        + least(coalesce(c.distant_lymph_node_may_progress, 0), 1)
+        + least(coalesce(c.soft_tissue_may_progress, 0), 1) + least(coalesce(c.kidney_may_progress, 0), 1)
+        + least(coalesce(c.other_may_progress, 0), 1)
+            + c.n_organ_null_may_progress AS progressing_extracranial_organs_hi,
+        greatest(
+            coalesce(c.brain_any, 0), coalesce(c.adrenal_any, 0), coalesce(c.bone_any, 0), coalesce(c.liver_any, 0),
+            coalesce(c.lung_any, 0), coalesce(c.pleura_any, 0), coalesce(c.pericardium_any, 0),
+            coalesce(c.distant_lymph_node_any, 0), coalesce(c.soft_tissue_any, 0), coalesce(c.kidney_any, 0),
+            coalesce(c.other_any, 0)
+        ) AS max_per_organ
     FROM lesion_counts AS c
-    LEFT JOIN organ_counts AS oc ON oc.case_id = c.case_id
 ),
 line_progression AS (
     -- progression on the current line: a progressing lesion, or a lesion new since the line started (RECIST 1.1)
@@ -421,13 +484,15 @@ line_progression AS (
     LEFT JOIN bounds AS b ON b.case_id = p.case_id
 ),
 scan_findings AS (
-    -- per scan: how many of its findings are new, and new or progressing (a scan without findings has no row)
+    -- per scan with a finding new or progressing: how many are new, and new or progressing (other scans have no
+    -- row: their counts read as NULL, which `> 0` tests and count_if treat as the 0 they are)
     SELECT
         f.case_id,
         f.scan_id,
         count_if(f.status = 'new') AS n_new,
-        count_if(f.status IN ('new', 'progressing')) AS n_new_or_progressing
+        count(*) AS n_new_or_progressing
     FROM imaging_findings AS f
+    WHERE f.status IN ('new', 'progressing')
     GROUP BY f.case_id, f.scan_id
 ),
 scan_ranks AS (
