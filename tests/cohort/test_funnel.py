@@ -1,7 +1,7 @@
 """`oligoboard funnel` (issue 14 item 4): unknown-aware funnels recomputed from the stored bitmasks.
 
 The bitmask arithmetic is checked against a direct recomputation from the per-criterion table
-(`criteria.parquet`, written from the statement's own criterion columns) in SQL, for protocol order, a
+(`criteria/`, written from the statement's own criterion columns) in SQL, for protocol order, a
 shuffled order, a what-if and an overlap; every drop must be accounted for; the knowledge-newer warning
 and the CLI's exit codes and outputs (Rich within 80 columns, HTML, PNG) are checked on the same results.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -265,9 +266,7 @@ def test_knowledge_newer_than_results_warns(
     assert main(["funnel", str(results), "--trial", "NCT06114108"]) == 0
     assert "newer" not in capsys.readouterr().err
     stale = tmp_path / "stale"
-    stale.mkdir()
-    for p in results.iterdir():
-        (stale / p.name).write_bytes(p.read_bytes())
+    shutil.copytree(results, stale)
     manifest = json.loads((stale / mf.MANIFEST).read_text())
     manifest["knowledge_hash"] = "sha256:000000000000"
     manifest["knowledge_version"] = "0.1.0+sha256:000000000000"

@@ -118,6 +118,9 @@ def test_chunking_by_id_range_changes_nothing(cohort: Path, screened: Path, tmp_
     screen(cohort, whole)
     for table in (mf.RULE_SETS, mf.CRITERIA, mf.TRIALS):
         assert rows(whole / table) == rows(screened / table)
+        # one part per chunk, never concatenated
+        assert len(list((whole / table).glob("part-*.parquet"))) == 1
+        assert len(list((screened / table).glob("part-*.parquet"))) > 1
     assert mf.read(whole).cohort_hash == mf.read(screened).cohort_hash
 
 

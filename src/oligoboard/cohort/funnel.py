@@ -220,8 +220,8 @@ class Results:
         self.folder = folder
         self.manifest = mf.read(folder)
         path = folder / mf.TRIALS
-        if not path.is_file():
-            raise InputError(f"{folder}: no {mf.TRIALS}", [Problem(mf.TRIALS, "missing")])
+        if not path.is_dir() or not any(path.glob("*.parquet")):
+            raise InputError(f"{folder}: no {mf.TRIALS}/", [Problem(mf.TRIALS, "missing")])
         self._con: Any = duckdb.connect(":memory:")
         self._source = f"read_parquet({sql_string(str(path))})"
 

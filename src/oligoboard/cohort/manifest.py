@@ -26,11 +26,14 @@ from oligoboard.engine.layout import Statement
 from oligoboard.engine.missing import missing_facts
 from oligoboard.errors import InputError, Problem
 
-FORMAT = 1
+#: 2: each result table is a folder of Parquet parts, one per chunk (1: one file per table)
+FORMAT = 2
 MANIFEST = "manifest.json"
-RULE_SETS = "rule_sets.parquet"
-CRITERIA = "criteria.parquet"
-TRIALS = "trials.parquet"
+#: result tables: folders of `part-NNNNNN.parquet` (read the folder: `read_parquet('OUT/criteria')` in DuckDB,
+#: `spark.read.parquet`, `pyarrow.dataset`), so a cohort screened in chunks is never concatenated
+RULE_SETS = "rule_sets"
+CRITERIA = "criteria"
+TRIALS = "trials"
 BIT_ORDER = (
     "bit i (value 1 << i, i from 0) of a trial's masks is the trial's i-th criterion in protocol order "
     "(the order of the knowledge file); <trial>__met: the criterion's condition holds (for an exclusion: "

@@ -6,8 +6,8 @@ Why this shape:
 - Patients are screened in chunks of patient-id ranges (boundaries from `quantile_disc` over the ids), so
   memory is bounded by the chunk, not the cohort. DuckDB keeps a chunk's narrow result (case id, criterion
   columns, rule-set status columns) in a temporary table and writes the three result tables from it
-  (`write_results`) straight away: no intermediate file is written and read back. With several chunks each
-  result is written per chunk and the parts are concatenated at the end.
+  (`write_results`) straight away: no intermediate file is written and read back. Each result table is a
+  folder with one Parquet part per chunk (never concatenated: a reader reads the folder).
 - The Spark backend writes the same narrow rows as Parquet (`raw/`); `write_results` then reads those with
   DuckDB, so the result tables, the exclusions and the checks are one code whoever ran the statement.
 - Everything goes to a temporary sibling of `out`, renamed at the very end. Cancelling (Ctrl-C, or
@@ -183,9 +183,8 @@ class Screening:
                 counts=counts,
             )
             if engine == "duckdb":
-                parts = self._screen_duckdb(sources, temp, manifest)
+                self._screen_duckdb(sources, temp, manifest)
                 lap("statement")
-                self._concatenate(parts, temp)
             else:
                 self._screen_spark(sources, temp / RAW, master)
                 self._check()
@@ -239,18 +238,12 @@ class Screening:
         found = self._run(f"SELECT quantile_disc(case_id, [{cuts}]) FROM patients")[0][0]
         return sorted({str(v) for v in found if v is not None})
 
-    def _screen_duckdb(
-        self, sources: Mapping[str, TableFiles], temp: Path, manifest: mf.Manifest
-    ) -> Path | None:
-        """Each id-range chunk: the narrow statement into a temporary table, the result tables from it.
-
-        Returns the folder of per-chunk parts when there was more than one chunk (None: written in place).
-        """
+    def _screen_duckdb(self, sources: Mapping[str, TableFiles], temp: Path, manifest: mf.Manifest) -> None:
+        """Each id-range chunk: the narrow statement into a temporary table, its part of each result table."""
         total = manifest.counts["input"]
         bounds = self._boundaries(total)
         ranges: list[tuple[str | None, str | None]] = list(zip([None, *bounds], [*bounds, None], strict=True))
         narrow = narrow_sql(self.statement)
-        parts = temp / ".parts"
         done = 0
         for index, (lo, hi) in enumerate(ranges):
             conditions = [f"case_id >= {sql_string(lo)}" if lo is not None else "", ""]
@@ -259,29 +252,13 @@ class Screening:
             if condition:
                 create_views(self._con, sources, dict.fromkeys(sources, condition))
             self._run(f"CREATE OR REPLACE TEMP TABLE screened AS {narrow}")
-            if len(ranges) == 1:
-                write_results(self._run, "screened", temp, manifest)
-                done = total
-            else:
-                write_results(self._run, "screened", parts, manifest, part=f"part-{index:06d}")
-                done += self._run("SELECT count(*) FROM screened")[0][0]
+            write_results(self._run, "screened", temp, manifest, part=index)
+            done += self._run("SELECT count(*) FROM screened")[0][0] if len(ranges) > 1 else total
             self._run("DROP TABLE screened")
             if self.on_progress is not None:
                 self.on_progress(min(done, total), total)
             self._check()
         create_views(self._con, sources)
-        return parts if len(ranges) > 1 else None
-
-    def _concatenate(self, parts: Path | None, temp: Path) -> None:
-        """One file per result table from the chunks' parts (nothing to do for a single chunk)."""
-        if parts is None:
-            return
-        for name in (mf.RULE_SETS, mf.CRITERIA, mf.TRIALS):
-            pieces = sql_string(str(parts / name / "*.parquet"))
-            self._run(
-                f"COPY (SELECT * FROM read_parquet({pieces})) TO {sql_string(str(temp / name))} (FORMAT parquet)"
-            )
-        shutil.rmtree(parts)
 
     def _screen_spark(self, sources: Mapping[str, TableFiles], raw: Path, master: str | None) -> None:
         import importlib
@@ -309,18 +286,18 @@ def write_results(
     source: str,
     folder: Path,
     manifest: mf.Manifest,
-    part: str | None = None,
+    part: int = 0,
 ) -> None:
     """The three result tables from the narrow per-patient rows of `source`, excluded patients dropped.
 
     `source`: a relation holding the narrow rows (a table name, or `read_parquet(...)` over Spark's output).
-    `part`: write `folder/<table>/<part>.parquet` (one chunk of several) instead of `folder/<table>`.
+    Each table is the folder `folder/<table>`; this call writes its part number `part` (one per chunk).
 
-    - `rule_sets.parquet`: case_id and one column per rule set: met | not_met | unknown;
-    - `criteria.parquet`: case_id and one BOOLEAN column per criterion: TRUE met (its condition holds; for
+    - `rule_sets`: case_id and one column per rule set: met | not_met | unknown;
+    - `criteria`: case_id and one BOOLEAN column per criterion: TRUE met (its condition holds; for
       an exclusion that means the patient is excluded), FALSE not met, NULL unknown (a BOOLEAN, not a word:
       164 text columns cost DuckDB ≈ 5 s per million patients to write, the booleans almost nothing);
-    - `trials.parquet`: case_id and per trial two BIGINT bitmasks over its criteria in protocol order,
+    - `trials`: case_id and per trial two BIGINT bitmasks over its criteria in protocol order,
       `<trial column>__met` (condition holds) and `<trial column>__unknown` (bit i = 1 << i, i from 0).
     """
     kept = (
@@ -329,10 +306,8 @@ def write_results(
     )
 
     def target(name: str) -> str:
-        if part is None:
-            return sql_string(str(folder / name))
         (folder / name).mkdir(parents=True, exist_ok=True)
-        return sql_string(str(folder / name / f"{part}.parquet"))
+        return sql_string(str(folder / name / f"part-{part:06d}.parquet"))
 
     statuses = ", ".join(f"{rs.column} AS {rs.column}" for rs in manifest.rule_sets)
     run(f"COPY (SELECT case_id, {statuses} FROM {kept}) TO {target(mf.RULE_SETS)} (FORMAT parquet)")
