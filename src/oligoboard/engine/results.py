@@ -154,7 +154,11 @@ class Verifier:
         self.result = result
         self._definitions = {d.spec.id: d for d in kb.definitions}
         self._lists = {dl.spec.id: dl for dl in kb.decision_lists}
+        # memos for this one case: a trial's criteria are asked for by `rule_set` and again per criterion by
+        # the sections, and the same `uses` sets recur across rule sets (≈ 0.4 ms of a full `assess`)
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._uses: dict[frozenset[str], tuple[str, ...]] = {}
+        self._criteria: dict[tuple[str, str], Verification] = {}
 
     def _name(self, name: str) -> tuple[str, ...]:
         if name not in self._memo:
@@ -168,7 +172,10 @@ class Verifier:
         return self._memo[name]
 
     def uses(self, names: frozenset[str]) -> tuple[str, ...]:
-        return _unique([item for name in sorted(names) for item in self._name(name)])
+        found = self._uses.get(names)
+        if found is None:
+            found = self._uses[names] = _unique([item for name in sorted(names) for item in self._name(name)])
+        return found
 
     def decision(self, name: str) -> Verification:
         dl = self._lists[name]
@@ -183,9 +190,13 @@ class Verifier:
         return Verification(_unique(out))
 
     def criterion(self, rule_set_id: str, c: CriterionResult) -> Verification:
-        spec = c.compiled.spec
-        own = [] if spec.verified else [f"criterion {rule_set_id}/{spec.id}"]
-        return Verification(_unique(own + list(self.uses(c.compiled.expr.uses))))
+        key = (rule_set_id, c.id)
+        found = self._criteria.get(key)
+        if found is None:
+            spec = c.compiled.spec
+            own = [] if spec.verified else [f"criterion {rule_set_id}/{spec.id}"]
+            found = self._criteria[key] = Verification(_unique(own + list(self.uses(c.compiled.expr.uses))))
+        return found
 
     def rule_set(self, rs: RuleSetResult) -> Verification:
         spec = rs.compiled.spec
