@@ -313,7 +313,8 @@ lesion_counts AS (
         -- per organ system (the contract's organ list; TNM: a paired organ is one system), read by `bounds`:
         -- `<organ>_any` its lesions, `_counted` those certainly metastases, `_progressing` those counted and
         -- progressing on therapy, `_may_progress` those whose progression on therapy is TRUE or unknown
-        -- (the brain is never extracranial: no progression columns); tests/engine/test_organ_columns.py keeps the list
+        -- (the brain is never extracranial: no progression columns). tests/engine/test_organ_columns.py keeps
+        -- these lists and the sums in `bounds` equal to the contract's organs
         count_if(s.organ = 'brain') AS brain_any,
         count_if(s.organ = 'brain' AND NOT s.maybe_not_metastasis) AS brain_counted,
         count_if(s.organ = 'adrenal') AS adrenal_any,
