@@ -13,7 +13,7 @@ The same statement serves one case or a million, on every backend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import sqlglot
 from sqlglot import exp
@@ -24,7 +24,7 @@ from oligoboard.engine.layout import Statement
 from oligoboard.engine.naming import answer_column, sanitise, step_column
 
 CASE_ID = "case_id"
-__all__ = ["Statement", "build_statement", "feature_columns"]
+__all__ = ["Statement", "build_statement", "feature_columns", "set_status"]
 
 
 class _Names:
@@ -118,8 +118,14 @@ def decision_step(conditions: list[CompiledExpr]) -> exp.Expr:
     return exp.Case(ifs=ifs, default=exp.Literal.number(0))
 
 
-def set_status(columns: Sequence[tuple[str, str]]) -> exp.Expr:
-    """`columns`: (criterion column, kind). met when all inclusions TRUE and exclusions FALSE (Kleene AND)."""
+def set_status(
+    columns: Sequence[tuple[str, str]], label: Callable[[str], exp.Expr] = exp.Literal.string
+) -> exp.Expr:
+    """`columns`: (criterion column, kind). met when all inclusions TRUE and exclusions FALSE (Kleene AND).
+
+    `label` makes each of the three outcome words; bulk screening passes an ENUM-typed constant (a cohort's
+    statuses are then written without building a string per patient and rule set).
+    """
 
     def conjunction() -> exp.Expr:
         terms = [exp.column(c) if kind == "inclusion" else exp.not_(exp.column(c)) for c, kind in columns]
@@ -127,10 +133,10 @@ def set_status(columns: Sequence[tuple[str, str]]) -> exp.Expr:
 
     return exp.Case(
         ifs=[
-            exp.If(this=conjunction(), true=exp.Literal.string("met")),
-            exp.If(this=exp.not_(exp.paren(conjunction(), copy=False)), true=exp.Literal.string("not_met")),
+            exp.If(this=conjunction(), true=label("met")),
+            exp.If(this=exp.not_(exp.paren(conjunction(), copy=False)), true=label("not_met")),
         ],
-        default=exp.Literal.string("unknown"),
+        default=label("unknown"),
     )
 
 
