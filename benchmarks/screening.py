@@ -5,7 +5,7 @@
    (time ratio / size ratio: 1.0 is linear).
 2. What the restructuring moved, same 1M cohort, same process: the full statement as `assess` returns it
    (every feature, definition and decision column, ordered by case id) copied to Parquet, vs the narrow
-   statement `screen` runs (case id, criteria, statuses; no final sort).
+   statement `screen` runs (case id and criteria; no final sort; the statuses are made from the stored criteria).
 3. Bulk vs the single-case API on a `--sample` sample: `Engine.evaluate_one` on each parsed case (the
    Python executor, what `assess` runs) vs bulk screening's per-patient time at each size from 1M
    (the largest size is the headline).

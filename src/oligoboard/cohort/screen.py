@@ -227,13 +227,15 @@ class Screening:
 
     def _quality(self) -> dict[str, int]:
         """Input count and the data-quality exclusions, remembered in `excluded_rows` for post-processing."""
+        # repeated ids from a group-by, not a count over a window per id (a sort of every id: 2.3 s at 10M)
         self._run(
             "CREATE TEMP TABLE excluded AS "
-            "WITH counted AS (SELECT case_id, assessment_date, count(*) OVER (PARTITION BY case_id) AS n "
-            "FROM patients) "
-            "SELECT case_id, CASE WHEN case_id IS NULL THEN 'no_case_id' WHEN n > 1 THEN 'repeated_case_id' "
-            "ELSE 'no_assessment_date' END AS reason FROM counted "
-            "WHERE case_id IS NULL OR n > 1 OR assessment_date IS NULL"
+            "WITH repeated AS (SELECT case_id FROM patients WHERE case_id IS NOT NULL "
+            "GROUP BY case_id HAVING count(*) > 1) "
+            "SELECT p.case_id, CASE WHEN p.case_id IS NULL THEN 'no_case_id' "
+            "WHEN r.case_id IS NOT NULL THEN 'repeated_case_id' ELSE 'no_assessment_date' END AS reason "
+            "FROM patients AS p LEFT JOIN repeated AS r ON r.case_id = p.case_id "
+            "WHERE p.case_id IS NULL OR r.case_id IS NOT NULL OR p.assessment_date IS NULL"
         )
         total = self._run("SELECT count(*) FROM patients")[0][0]
         rows = dict(self._run("SELECT reason, count(*) FROM excluded GROUP BY reason"))
