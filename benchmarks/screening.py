@@ -191,7 +191,7 @@ def main() -> None:
         full, narrow = statement_ratio(cohorts[args.ratio_size])
         print(f"\n2. the statement at {args.ratio_size:,} patients, same process")
         print(f"   full statement as `assess` returns it (all columns, ordered): {full:.1f} s")
-        print(f"   narrow statement `screen` runs (criteria + statuses, no sort): {narrow:.1f} s")
+        print(f"   narrow statement `screen` runs (criteria, no sort): {narrow:.1f} s")
         print(f"   ratio full / narrow: {full / narrow:.2f}")
 
     cases = sorted((base / "cases").glob("*.json"))[: args.sample]

@@ -255,7 +255,7 @@ class Screening:
         return sorted({str(v) for v in found if v is not None})
 
     def _screen_duckdb(self, sources: Mapping[str, TableFiles], temp: Path, manifest: mf.Manifest) -> None:
-        """Each id-range chunk: the narrow statement into a temporary table, its part of each result table."""
+        """Each id-range chunk: the narrow statement into its `criteria` part, then the other two parts from it."""
         total = manifest.counts["input"]
         bounds = self._boundaries(total)
         ranges: list[tuple[str | None, str | None]] = list(zip([None, *bounds], [*bounds, None], strict=True))
