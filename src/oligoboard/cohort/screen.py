@@ -8,7 +8,7 @@ Why this shape:
   criterion columns) straight from the statement into its part of the `criteria` table, then derives the
   `rule_sets` and `trials` parts from that part file (`write_results`): the chunk is never held as a table,
   and the statuses are made from the stored criteria by the statement's own `set_status`, as ENUM values
-  (building a status word per patient and rule set cost more than screening a table of booleans twice).
+  (building a status word per patient and rule set cost more than reading the stored booleans back twice).
   Each result table is a folder with one Parquet part per chunk (never concatenated: a reader reads the
   folder).
 - The Spark backend writes the same narrow rows as Parquet (`raw/`); `write_results` then reads those with
@@ -26,18 +26,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from oligoboard.cohort import manifest as mf
 from oligoboard.cohort.sources import TableFiles, check_schema, create_views, discover, sql_string
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.layout import Statement
+from oligoboard.engine.results import SetStatus
 from oligoboard.errors import InputError, OligoboardError
 
 DEFAULT_CHUNK = 1_000_000
 #: DuckDB type of the stored rule-set statuses (Parquet: a dictionary-encoded string column)
 STATUS_TYPE = "rule_set_status"
-STATUSES = ("met", "not_met", "unknown")
+STATUSES: tuple[str, ...] = get_args(SetStatus)
 #: DuckDB's reusable block pool (`block_allocator_memory`) when no memory limit is given: a share of RAM
 BLOCK_POOL = "20%"
 RAW = "raw"
@@ -105,7 +106,7 @@ class Screening:
             con.execute(f"SET memory_limit = {sql_string(self.memory_limit)}")
         # blocks DuckDB frees are kept for reuse instead of going back to the system: a chunk's hash tables
         # are rebuilt in memory the kernel has already mapped (at 1M patients, 2 threads: system CPU 3.3 → 2.2 s,
-        # wall −5 %; docs/cohort.md "Speed"). Never more than the memory limit the user gave
+        # wall −2 to −5 %; docs/cohort.md "Speed"). Never more than the memory limit the user gave
         con.execute(f"SET block_allocator_memory = {sql_string(self.memory_limit or BLOCK_POOL)}")
         if self.threads:
             con.execute(f"SET threads = {int(self.threads)}")
