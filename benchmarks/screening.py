@@ -5,7 +5,8 @@
    (time ratio / size ratio: 1.0 is linear).
 2. What the restructuring moved, same 1M cohort, same process: the full statement as `assess` returns it
    (every feature, definition and decision column, ordered by case id) copied to Parquet, vs the narrow
-   statement `screen` runs (case id and criteria; no final sort; the statuses are made from the stored criteria).
+   statement `screen` runs (case id and criteria; no final sort; the statuses are made from the stored criteria),
+   vs `floor_sql`, a lower bound: the least work any statement over these tables does (what the data costs).
 3. Bulk vs the single-case API on a `--sample` sample: `Engine.evaluate_one` on each parsed case (the
    Python executor, what `assess` runs) vs bulk screening's per-patient time at each size from 1M
    (the largest size is the headline).
@@ -69,8 +70,69 @@ def build(base: Path, out: Path, copies: int) -> None:
     con.close()
 
 
-def statement_ratio(cohort: Path) -> tuple[float, float]:
-    """Seconds for the full `assess` statement and for the narrow `screen` statement, same connection."""
+#: per-patient values of `floor_sql`, each a column its boolean outputs read
+FLOOR_VALUES = (
+    "lc.n_brain",
+    "lc.n_liver",
+    "lc.n_new",
+    "lc.max_size",
+    "lc.n",
+    "sd.n_mri",
+    "ta.max_line",
+    "lt.n",
+    "rt.n",
+    "an.n",
+    "p.ecog",
+    "p.age_years",
+    "p.pdl1_tps",
+)
+
+
+def floor_sql(outputs: int) -> str:
+    """A lower bound for the narrow statement: the least work any statement over these tables has to do.
+
+    Every table the rules read is scanned once; each lesion's latest finding is found (the findings joined to
+    their scans, one group-by per lesion: the contract's "current status" needs it), joined to its lesion and
+    counted per patient (one group-by); every other table is aggregated once per patient; the aggregates are
+    joined to the patients, and as many booleans as the statement has criteria are written, each from two of
+    the per-patient values. It leaves out everything the rules add: a second pass over the therapies (the
+    current line), each lesion's therapy context, the scans' responses, the latest scan's lesions, the
+    bounds under uncertainty and the criteria's own logic. Its time is what the data costs on this machine.
+    """
+    values = FLOOR_VALUES
+    columns = ", ".join(
+        f"({values[i % len(values)]} > {i % 5} AND {values[(7 * i + 3) % len(values)]} < {i % 7 + 1}) AS c{i}"
+        for i in range(outputs)
+    )
+    return f"""WITH latest AS (
+      SELECT f.case_id, f.lesion_id, max(i.scan_date) AS scan_date, max(f.size_mm) AS size_mm,
+             max(f.status) AS status
+      FROM imaging_findings AS f JOIN imaging AS i ON i.case_id = f.case_id AND i.scan_id = f.scan_id
+      GROUP BY f.case_id, f.lesion_id),
+    lc AS (
+      SELECT l.case_id, count_if(l.organ = 'brain') AS n_brain, count_if(l.organ = 'liver') AS n_liver,
+             count_if(coalesce(latest.status, l.status) = 'new') AS n_new,
+             max(coalesce(latest.size_mm, l.size_mm)) AS max_size, count(*) AS n
+      FROM lesions AS l
+      LEFT JOIN latest ON latest.case_id = l.case_id AND latest.lesion_id = l.lesion_id
+      GROUP BY l.case_id),
+    sd AS (SELECT case_id, max(scan_date) AS latest, count_if(modality = 'mri') AS n_mri FROM imaging GROUP BY case_id),
+    ta AS (SELECT case_id, max(line) AS max_line, min(start_date) AS first_start FROM therapies GROUP BY case_id),
+    lt AS (SELECT case_id, count(*) AS n FROM local_treatments GROUP BY case_id),
+    rt AS (SELECT case_id, count(*) AS n FROM rt_courses GROUP BY case_id),
+    an AS (SELECT case_id, count_if(value) AS n FROM answers GROUP BY case_id)
+    SELECT p.case_id, {columns}
+    FROM patients AS p
+    LEFT JOIN lc ON lc.case_id = p.case_id LEFT JOIN sd ON sd.case_id = p.case_id
+    LEFT JOIN ta ON ta.case_id = p.case_id LEFT JOIN lt ON lt.case_id = p.case_id
+    LEFT JOIN rt ON rt.case_id = p.case_id LEFT JOIN an ON an.case_id = p.case_id"""
+
+
+def statement_ratio(cohort: Path) -> tuple[float, float, float]:
+    """Seconds for the full `assess` statement, the narrow `screen` statement and `floor_sql`, one connection.
+
+    Each copied to Parquet, as `screen` writes its criteria (same settings: no insertion order kept).
+    """
     from oligoboard.cohort.screen import narrow_sql
     from oligoboard.cohort.sources import create_views, discover
     from oligoboard.engine.runner import Engine
@@ -80,13 +142,14 @@ def statement_ratio(cohort: Path) -> tuple[float, float]:
     con.execute("SET preserve_insertion_order = false")
     create_views(con, discover(cohort))
     times = []
+    floor = floor_sql(len(engine.statement.criteria))
     with tempfile.TemporaryDirectory() as tmp:
-        for sql in (engine.statement.sql, narrow_sql(engine.statement)):
+        for sql in (engine.statement.sql, narrow_sql(engine.statement), floor):
             start = time.perf_counter()
             con.execute(f"COPY ({sql}) TO '{tmp}/x.parquet' (FORMAT parquet)")
             times.append(time.perf_counter() - start)
     con.close()
-    return times[0], times[1]
+    return times[0], times[1], times[2]
 
 
 def single_case(cases: list[Path]) -> tuple[float, float]:
@@ -188,11 +251,15 @@ def main() -> None:
     print("   scaling: (time ratio) / (size ratio) against the smallest size; 1.00 = linear")
 
     if args.ratio_size in cohorts:
-        full, narrow = statement_ratio(cohorts[args.ratio_size])
+        full, narrow, floor = statement_ratio(cohorts[args.ratio_size])
         print(f"\n2. the statement at {args.ratio_size:,} patients, same process")
         print(f"   full statement as `assess` returns it (all columns, ordered): {full:.1f} s")
         print(f"   narrow statement `screen` runs (criteria, no sort): {narrow:.1f} s")
         print(f"   ratio full / narrow: {full / narrow:.2f}")
+        print(
+            f"   floor (`floor_sql`: each table read and aggregated once, as many booleans written): {floor:.1f} s"
+        )
+        print(f"   ratio narrow / floor: {narrow / floor:.2f}")
 
     cases = sorted((base / "cases").glob("*.json"))[: args.sample]
     if cases:
