@@ -137,3 +137,28 @@ def test_an_unverified_criterion_makes_an_eligible_trial_unverified(engine: Engi
     item = next(t for t in out["trials"] if t["id"] == "NCT01282450")
     assert item["status"] == "eligible" and item["verified"] is False
     assert "criterion NCT01282450/fewer-than-4-sites" in item["verified_because"]
+
+
+@pytest.mark.parametrize(("ecog", "age"), [(ecog, age) for ecog, age, _ in CASES] + [(1, 90), (4, 30)])
+def test_the_per_knowledge_base_part_changes_no_verification(
+    synthetic: Engine, ecog: int | None, age: int
+) -> None:
+    """A verification found once per knowledge base (nothing it rests on reads a decision list) is the one
+    each case would find on its own: every rule set and criterion, with and without the shared part."""
+    for engine in (synthetic, Engine()):
+        result = engine.evaluate_one(build(patient={"ecog": ecog, "age_years": age}))
+        shared, alone = Verifier(result, engine.kb), Verifier(result, engine.kb, static=False)
+        for rs in result.rule_sets.values():
+            assert shared.rule_set_and_criteria(rs) == alone.rule_set_and_criteria(rs), rs.id
+
+
+def test_the_shared_part_leaves_decision_lists_to_the_case(synthetic: Engine) -> None:
+    """Only what reads no decision list is shared: TEST-S's criterion rests on `test_band` as decided."""
+    from oligoboard.engine.results import _static_verification
+
+    shared = _static_verification(synthetic.kb)
+    rule_sets = {rs.spec.id: rs for rs in synthetic.kb.rule_sets}
+    assert id(rule_sets["TEST-S"].criteria[0]) not in shared.criteria
+    assert id(rule_sets["TEST-V"].criteria[1]) in shared.criteria  # reads the definition test_adult only
+    assert shared.names["test_adult"] == ("definition test_adult",)
+    assert "test_band" not in shared.names

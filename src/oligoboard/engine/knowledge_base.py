@@ -7,9 +7,10 @@ be pickled to the on-disk cache (`engine/cache.py`) and loaded back without impo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from oligoboard.knowledge.spec import (
     CriterionSpec,
@@ -85,6 +86,9 @@ class CompiledRuleSet:
     criteria: tuple[CompiledCriterion, ...]
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class KnowledgeBase:
     """The compiled knowledge: everything the engine needs, plus provenance."""
@@ -97,6 +101,30 @@ class KnowledgeBase:
     decision_lists: list[CompiledDecisionList] = field(default_factory=list)
     rule_sets: list[CompiledRuleSet] = field(default_factory=list)
     answer_keys: list[str] = field(default_factory=list)
+    #: values computed from this knowledge base alone, by `derived` (not compared, not shown)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without `_derived`: some of its values are keyed by `id()` of this process's objects."""
+        state = dict(self.__dict__)
+        state["_derived"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_derived", {})
+
+    def derived(self, name: str, build: Callable[[KnowledgeBase], T]) -> T:
+        """`build(self)`, computed once per knowledge base object and kept under `name`.
+
+        Why: the sections of `assess` present the same trial cards, criterion texts and catalogue entries
+        for every case; rebuilding them per case was ≈ a quarter of a full assessment (benchmarks/single_case.py).
+        `build` must read nothing but the knowledge base, and its value must not be changed by the caller.
+        """
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        value: T = self._derived[name]
+        return value
 
     @property
     def full_version(self) -> str:

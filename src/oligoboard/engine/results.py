@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -150,15 +151,18 @@ class Verifier:
     blocker is enough for a verified "no".
     """
 
-    def __init__(self, result: CaseResult, kb: KnowledgeBase) -> None:
+    def __init__(self, result: CaseResult, kb: KnowledgeBase, *, static: bool = True) -> None:
         self.result = result
         self._definitions = {d.spec.id: d for d in kb.definitions}
         self._lists = {dl.spec.id: dl for dl in kb.decision_lists}
         # memos for this one case: a trial's criteria are asked for by `rule_set` and again per criterion by
-        # the sections, and the same `uses` sets recur across rule sets (≈ 3 % of a full `assess`, measured)
-        self._memo: dict[str, tuple[str, ...]] = {}
+        # the sections, and the same `uses` sets recur across rule sets (≈ 3 % of a full `assess`, measured).
+        # They start from what is the same for every case (`_static_verification`, once per knowledge base)
+        known = kb.derived("verifier.static", _static_verification) if static else _NOTHING_STATIC
+        self._memo: dict[str, tuple[str, ...]] = dict(known.names)
         self._uses: dict[frozenset[str], tuple[str, ...]] = {}
-        self._criteria: dict[tuple[str, str], Verification] = {}
+        #: by id() of the compiled criterion (the knowledge base keeps each alive)
+        self._criteria: dict[int, Verification] = dict(known.criteria)
 
     def _name(self, name: str) -> tuple[str, ...]:
         if name not in self._memo:
@@ -190,24 +194,73 @@ class Verifier:
         return Verification(_unique(out))
 
     def criterion(self, rule_set_id: str, c: CriterionResult) -> Verification:
-        key = (rule_set_id, c.id)
-        found = self._criteria.get(key)
+        return self.compiled_criterion(rule_set_id, c.compiled)
+
+    def compiled_criterion(self, rule_set_id: str, compiled: CompiledCriterion) -> Verification:
+        found = self._criteria.get(id(compiled))
         if found is None:
-            spec = c.compiled.spec
+            spec = compiled.spec
             own = [] if spec.verified else [f"criterion {rule_set_id}/{spec.id}"]
-            found = self._criteria[key] = Verification(_unique(own + list(self.uses(c.compiled.expr.uses))))
+            found = Verification(_unique(own + list(self.uses(compiled.expr.uses))))
+            self._criteria[id(compiled)] = found
         return found
 
     def rule_set(self, rs: RuleSetResult) -> Verification:
+        return self.rule_set_and_criteria(rs)[0]
+
+    def rule_set_and_criteria(self, rs: RuleSetResult) -> tuple[Verification, list[Verification]]:
+        """The rule set's verification and each criterion's, in the rule set's order (one pass for both)."""
         spec = rs.compiled.spec
         own = [] if spec.verified else [f"rule set {spec.id}"]
-        per = {c.id: self.criterion(rs.id, c) for c in rs.criteria}
+        per = [self.criterion(spec.id, c) for c in rs.criteria]
         if rs.outcome == "not_met":
-            blockers = [per[c.id] for c in rs.criteria if c.blocks]
+            blockers = [v for c, v in zip(rs.criteria, per, strict=True) if c.blocks]
             rest = [] if any(v.verified for v in blockers) else [b for v in blockers for b in v.because]
         else:
-            rest = [b for v in per.values() for b in v.because]
-        return Verification(_unique(own + rest))
+            rest = [b for v in per for b in v.because]
+        return Verification(_unique(own + rest)), per
+
+
+@dataclass(frozen=True)
+class _StaticVerification:
+    """What `Verifier` finds for every case alike: definitions and criteria that read no decision list."""
+
+    names: Mapping[str, tuple[str, ...]]
+    criteria: Mapping[int, Verification]
+
+
+_NOTHING_STATIC = _StaticVerification(names={}, criteria={})
+
+
+def _static_verification(kb: KnowledgeBase) -> _StaticVerification:
+    """The verifications that do not depend on the case: nothing they rest on reads a decision list.
+
+    Only a decision list is read "as decided for this case"; a definition or criterion whose every input is
+    transitively a feature or another such definition has the same verification for every case, so it is
+    found once per knowledge base by a `Verifier` that is never asked about a decision.
+    """
+    definitions = {d.spec.id: d for d in kb.definitions}
+    lists = {dl.spec.id for dl in kb.decision_lists}
+    reads_a_list: dict[str, bool] = {}
+
+    def dynamic(name: str) -> bool:
+        if name not in reads_a_list:
+            reads_a_list[name] = False  # load order has no cycles; guards recursion all the same
+            if name in lists:
+                reads_a_list[name] = True
+            elif name in definitions:
+                reads_a_list[name] = any(dynamic(n) for n in definitions[name].expr.uses)
+        return reads_a_list[name]
+
+    probe = Verifier(CaseResult(case_id="", features={}), kb, static=False)
+    names = {name: probe._name(name) for name in definitions if not dynamic(name)}
+    criteria = {
+        id(c): probe.compiled_criterion(rs.spec.id, c)
+        for rs in kb.rule_sets
+        for c in rs.criteria
+        if not any(dynamic(n) for n in c.expr.uses)
+    }
+    return _StaticVerification(names=names, criteria=criteria)
 
 
 def _status(value: bool | None) -> CriterionStatus:

@@ -10,24 +10,36 @@ Status follows the engine (three-valued logic over the criteria). On top of it:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, CriterionResult, RuleSetResult
 from oligoboard.guidelines.ablative import ablative_for_rule_set
-from oligoboard.guidelines.catalogue import EncodedRecommendation, from_rule_set
+from oligoboard.guidelines.catalogue import EncodedRecommendation
+from oligoboard.knowledge.spec import CriterionSpec
+
+#: per compiled criterion (by id(), the knowledge base keeps each alive): the keys of its view that the
+#: knowledge alone sets (text, source, the seed quotes given)
+CriterionTexts = Mapping[int, Mapping[str, Any]]
 
 
-def _criterion_dict(c: CriterionResult) -> dict[str, Any]:
-    spec = c.compiled.spec
-    out: dict[str, Any] = {
-        "id": c.id,
-        "status": c.status,
-        "text": " ".join(spec.text.split()),
-        "source": spec.source,
-    }
+def _criterion_texts(spec: CriterionSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": " ".join(spec.text.split()), "source": spec.source}
     for key in ("quote_da", "quote_da_corrected", "quote_en"):
         if key in spec.info.model_fields_set:
             out[key] = getattr(spec.info, key)
+    return out
+
+
+def criterion_texts(kb: KnowledgeBase) -> dict[int, dict[str, Any]]:
+    """`CriterionTexts` of every recommendation criterion (built once per knowledge base by the section)."""
+    return {id(c): _criterion_texts(c.spec) for rs in kb.rule_sets_of("recommendation") for c in rs.criteria}
+
+
+def _criterion_dict(c: CriterionResult, texts: CriterionTexts) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": c.id, "status": c.status}
+    out.update(texts[id(c.compiled)])
     if c.missing:
         out["missing"] = list(c.missing)
     return out
@@ -54,7 +66,7 @@ def _unsettled(c: CriterionResult, result: CaseResult, state_reasons: dict[str, 
     return None
 
 
-def _later(rs: RuleSetResult, rec: EncodedRecommendation) -> dict[str, Any] | None:
+def _later(rs: RuleSetResult, rec: EncodedRecommendation, texts: CriterionTexts) -> dict[str, Any] | None:
     timing = [c for c in rs.criteria if c.compiled.spec.info.timing]
     if not timing:
         return None
@@ -83,15 +95,22 @@ def _later(rs: RuleSetResult, rec: EncodedRecommendation) -> dict[str, Any] | No
         "condition_da": rec.info.applies_later_if_da,
         "condition_da_corrected": rec.info.applies_later_if_da_corrected,
         "text": text,
-        "timing_criteria": [_criterion_dict(c) for c in timing],
+        "timing_criteria": [_criterion_dict(c, texts) for c in timing],
     }
 
 
 def recommendation_answer(
-    rs: RuleSetResult, result: CaseResult, state_reasons: dict[str, str]
+    rs: RuleSetResult,
+    result: CaseResult,
+    state_reasons: dict[str, str],
+    rec: EncodedRecommendation,
+    texts: CriterionTexts,
 ) -> dict[str, Any]:
-    """The contract keys (`id`, `status`, `grade`, `text`, `source`, `missing`) plus explanation keys."""
-    rec = from_rule_set(rs.compiled)
+    """The contract keys (`id`, `status`, `grade`, `text`, `source`, `missing`) plus explanation keys.
+
+    `rec` (the rule set's catalogue entry, `from_rule_set`) and `texts` (`criterion_texts`) are what the
+    knowledge base alone decides: the section builds them once per knowledge base.
+    """
     undetermined_because: list[str] = []
     missing: dict[str, None] = {}
     if rs.status == "undetermined":
@@ -125,9 +144,9 @@ def recommendation_answer(
         "verified": rec.verified,
         "topic": rec.topic,
         "alternative_to": list(rec.alternative_to),
-        "reasons": [_criterion_dict(c) for c in rs.criteria if c.blocks],
+        "reasons": [_criterion_dict(c, texts) for c in rs.criteria if c.blocks],
         "undetermined_because": undetermined_because,
-        "criteria": [_criterion_dict(c) for c in rs.criteria],
-        "later": _later(rs, rec),
+        "criteria": [_criterion_dict(c, texts) for c in rs.criteria],
+        "later": _later(rs, rec, texts),
         "ablative_dose": ablative.as_dict() if ablative is not None else None,
     }

@@ -13,9 +13,15 @@ from typing import TYPE_CHECKING, Any, cast
 from oligoboard.engine.knowledge_base import KnowledgeBase
 from oligoboard.engine.results import CaseResult, Verifier
 from oligoboard.guidelines.ablative import ablative_definition
-from oligoboard.guidelines.catalogue import guidance_items, guidelines, is_workup
+from oligoboard.guidelines.catalogue import (
+    EncodedRecommendation,
+    from_rule_set,
+    guidance_items,
+    guidelines,
+    is_workup,
+)
 from oligoboard.guidelines.concordance import concordance
-from oligoboard.guidelines.recommendation import recommendation_answer
+from oligoboard.guidelines.recommendation import criterion_texts, recommendation_answer
 from oligoboard.guidelines.workup import workup_advisories, workup_gaps
 from oligoboard.trials.section import verify_item
 
@@ -48,6 +54,15 @@ def _state_reasons(kb: KnowledgeBase) -> dict[str, str]:
         if isinstance(reasons, dict):
             out.update({str(k): str(v) for k, v in reasons.items()})
     return out
+
+
+def _method_differences(kb: KnowledgeBase) -> list[str]:
+    return [str(d) for d in _merged_info(kb, "differences_from_dlcg")]
+
+
+def _catalogue(kb: KnowledgeBase) -> dict[str, EncodedRecommendation]:
+    """Each recommendation rule set's catalogue entry, by rule-set id."""
+    return {rs.spec.id: from_rule_set(rs) for rs in kb.rule_sets_of("recommendation")}
 
 
 def _order(rec: Recommendation, order: tuple[str, ...]) -> tuple[int, int, str]:
@@ -93,15 +108,18 @@ def _alternatives(recs: list[Recommendation], order: tuple[str, ...]) -> list[Al
 
 def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> RecommendationsSection:
     """Guideline recommendations, work-up gaps and the concordance view for one evaluated case."""
-    reasons = _state_reasons(kb)
-    known = guidelines(kb)
+    # what the knowledge base alone decides is built once per knowledge base (`KnowledgeBase.derived`)
+    reasons = kb.derived("guidelines.state_reasons", _state_reasons)
+    known = kb.derived("guidelines.guidelines", guidelines)
+    catalogue = kb.derived("guidelines.catalogue", _catalogue)
+    texts = kb.derived("guidelines.criterion_texts", criterion_texts)
     order = tuple(g.name for g in known)
     # `recommendation_answer` builds the plain dict; `verify_item` below adds `verified_because` and each
     # criterion's verification and conflict, after which every key of `Recommendation` is present
     # (tests/assessment/test_contract.py validates that at runtime).
     recs = sorted(
         (
-            cast("Recommendation", recommendation_answer(rs, result, reasons))
+            cast("Recommendation", recommendation_answer(rs, result, reasons, catalogue[rs.id], texts))
             for rs in result.rule_sets.values()
             if rs.kind == "recommendation" and not is_workup(rs.compiled)
         ),
@@ -115,7 +133,7 @@ def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> Recommenda
             verification = verifier.criterion(rs.id, next(c for c in rs.criteria if c.id == reason["id"]))
             reason["verified"] = verification.verified
             reason["verified_because"] = list(verification.because)
-    guidance = guidance_items(kb)
+    guidance = kb.derived("guidelines.guidance", guidance_items)
     return {
         "recommendations": recs,
         "alternatives": _alternatives(recs, order),
@@ -124,12 +142,14 @@ def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> Recommenda
             concordance(
                 cast(list[dict[str, Any]], recs),
                 guidance,
-                [str(d) for d in _merged_info(kb, "differences_from_dlcg")],
+                kb.derived("guidelines.method_differences", _method_differences),
                 known,
             ),
         ),
         "workup_gaps": cast("list[WorkupGap]", workup_gaps(result)),
         "workup_advisories": cast("list[WorkupAdvisory]", workup_advisories(result)),
-        "ablative_dose": cast("AblativeDose", ablative_definition(kb).as_dict()),
+        "ablative_dose": cast(
+            "AblativeDose", kb.derived("guidelines.ablative", ablative_definition).as_dict()
+        ),
         "guidance": [cast("Guidance", g.as_dict()) for g in guidance],
     }

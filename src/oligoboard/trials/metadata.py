@@ -106,5 +106,5 @@ def trial_card(rs: CompiledRuleSet) -> TrialCard:
 
 
 def trial_cards(kb: KnowledgeBase) -> list[TrialCard]:
-    """Every trial of the knowledge base, validated, in load (registry id) order."""
-    return [trial_card(rs) for rs in kb.rule_sets_of("trial")]
+    """Every trial of the knowledge base, validated, in load (registry id) order (built once per `kb`)."""
+    return list(kb.derived("trial_cards", lambda k: [trial_card(rs) for rs in k.rule_sets_of("trial")]))

@@ -55,13 +55,12 @@ def verify_item(
     Shared with the recommendations section: the same keys mean the same thing on trials and guidelines.
     Keys are assigned in the order `dict.update` wrote them, so the JSON keeps its key order.
     """
-    verification = verifier.rule_set(rs)
+    verification, per = verifier.rule_set_and_criteria(rs)
     item["verified"] = verification.verified
     item["verified_because"] = list(verification.because)
-    by_id = {c.id: c for c in rs.criteria}
+    by_id = {c.id: (c, v) for c, v in zip(rs.criteria, per, strict=True)}
     for crit in item["criteria"]:
-        c = by_id[crit["id"]]
-        criterion = verifier.criterion(rs.id, c)
+        c, criterion = by_id[crit["id"]]
         crit["verified"] = criterion.verified
         crit["verified_because"] = list(criterion.because)
         crit["conflict"] = cast("CriterionConflict | None", conflict_view(result, rs, c))
