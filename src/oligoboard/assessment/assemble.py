@@ -68,9 +68,7 @@ def assemble(case: Case, result: CaseResult, kb: KnowledgeBase) -> Assessment:
         "guidance": recommendations["guidance"],
         "trials": trials["trials"],
         "next_best_questions": trials["next_best_questions"],
-        "radiotherapy": radiotherapy_section(
-            case.radiotherapy_courses, kb.derived("guidelines.ablative", ablative_definition)
-        ),
+        "radiotherapy": radiotherapy_section(case.radiotherapy_courses, ablative_definition(kb)),
         "radiotherapy_cumulative": cumulative_section(case.radiotherapy_courses),
         "facts": {k: v for k, v in result.features.items() if k != "case_id"} | states,
     }

@@ -239,8 +239,8 @@ def _static_verification(kb: KnowledgeBase) -> _StaticVerification:
     transitively a feature or another such definition has the same verification for every case, so it is
     found once per knowledge base by a `Verifier` that is never asked about a decision.
     """
-    definitions = {d.spec.id: d for d in kb.definitions}
-    lists = {dl.spec.id for dl in kb.decision_lists}
+    probe = Verifier(CaseResult(case_id="", features={}), kb, static=False)
+    definitions, lists = probe._definitions, probe._lists
     reads_a_list: dict[str, bool] = {}
 
     def dynamic(name: str) -> bool:
@@ -252,7 +252,6 @@ def _static_verification(kb: KnowledgeBase) -> _StaticVerification:
                 reads_a_list[name] = any(dynamic(n) for n in definitions[name].expr.uses)
         return reads_a_list[name]
 
-    probe = Verifier(CaseResult(case_id="", features={}), kb, static=False)
     names = {name: probe._name(name) for name in definitions if not dynamic(name)}
     criteria = {
         id(c): probe.compiled_criterion(rs.spec.id, c)

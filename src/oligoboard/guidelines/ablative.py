@@ -107,7 +107,12 @@ def ablative_definition(kb: KnowledgeBase) -> AblativeDefinition:
     """The ablative-dose statement of the guideline file that carries `info.ablative` (today DLCG 2025).
 
     The file is found by what it holds, not by its id, so renaming or adding guideline files needs no Python.
+    Found once per knowledge base (`KnowledgeBase.derived`): every `assess` reads it twice.
     """
+    return kb.derived("guidelines.ablative", _ablative_definition)
+
+
+def _ablative_definition(kb: KnowledgeBase) -> AblativeDefinition:
     carriers = [(fid, spec.info.ablative) for fid, spec in kb.files.items() if spec.info.ablative is not None]
     return _from_info(_the_one(carriers))
 

@@ -148,8 +148,6 @@ def recommendations_section(result: CaseResult, kb: KnowledgeBase) -> Recommenda
         ),
         "workup_gaps": cast("list[WorkupGap]", workup_gaps(result)),
         "workup_advisories": cast("list[WorkupAdvisory]", workup_advisories(result)),
-        "ablative_dose": cast(
-            "AblativeDose", kb.derived("guidelines.ablative", ablative_definition).as_dict()
-        ),
+        "ablative_dose": cast("AblativeDose", ablative_definition(kb).as_dict()),
         "guidance": [cast("Guidance", g.as_dict()) for g in guidance],
     }
